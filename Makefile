@@ -1,0 +1,50 @@
+# The two commands a new user needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pmsc_registry
+
+.PHONY: run install demo test test-postgres lint format check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## Install, create the SQLite database with demo data, and serve on http://127.0.0.1:8000/
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Reload the demo data into an empty database (deletes var/registry.sqlite3)
+demo: install
+	rm -f var/registry.sqlite3 var/registry.sqlite3-wal var/registry.sqlite3-shm
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py load_demo
+
+## Run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+test: install
+	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The same suite against the local PostgreSQL server
+test-postgres: install
+	DEBUG=1 DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,1 @@
+from . import accounts, companies, contracts, licences, reference  # noqa: F401

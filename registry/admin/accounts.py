@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import User
+
+from registry.models import Profile
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    autocomplete_fields = ["authority"]
+    filter_horizontal = ["missions"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [ProfileInline]
+    list_display = ["username", "email", "role", "is_staff", "is_active"]
+    list_select_related = ["profile"]
+    list_filter = ["profile__role", "is_staff", "is_active"]
+
+    @admin.display(description="role", ordering="profile__role")
+    def role(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.get_role_display() if profile else "—"
+
+
+admin.site.site_header = "PMSC Registry administration"
+admin.site.site_title = "PMSC Registry"

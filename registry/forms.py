@@ -1,0 +1,27 @@
+"""Forms shared by the admin and the web pages. Validation lives in the models and services."""
+
+from django import forms
+
+from registry.choices import LicenceAction
+from registry.services.licensing import allowed_actions
+
+
+class LicenceTransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=())
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    valid_from = forms.DateField(
+        required=False, help_text="Renewal only: new start date (defaults to the current one)."
+    )
+    valid_until = forms.DateField(required=False, help_text="Renewal only: new end date.")
+
+    def __init__(self, *args, licence, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.licence = licence
+        labels = dict(LicenceAction.choices)
+        self.fields["action"].choices = [(a, labels[a]) for a in allowed_actions(licence)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == LicenceAction.RENEW and not data.get("valid_until"):
+            self.add_error("valid_until", "A renewal needs the new end date.")
+        return data

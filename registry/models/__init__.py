@@ -1,0 +1,38 @@
+from .accounts import Profile
+from .authorities import LicensingAuthority
+from .base import Country, ServiceCategory, TimeStampedModel
+from .companies import Company, CompanyAlias
+from .compliance import Finding, HiringCheck
+from .conduct import Adherence, Certification, ConductStandard
+from .contracts import Contract
+from .licences import Licence, LicenceEvent
+from .missions import Client, Mission
+from .oversight import Incident, Sanction
+from .personnel import Employment, Person, Training, Vetting, identity_hash
+
+__all__ = [
+    "Adherence",
+    "Certification",
+    "Client",
+    "Company",
+    "CompanyAlias",
+    "ConductStandard",
+    "Contract",
+    "Country",
+    "Employment",
+    "Finding",
+    "HiringCheck",
+    "Incident",
+    "Licence",
+    "LicenceEvent",
+    "LicensingAuthority",
+    "Mission",
+    "Person",
+    "Profile",
+    "Sanction",
+    "ServiceCategory",
+    "TimeStampedModel",
+    "Training",
+    "Vetting",
+    "identity_hash",
+]

@@ -1,0 +1,132 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from registry.validators import validate_currency, validate_lei
+
+from .authorities import LicensingAuthority
+from .base import Country, ServiceCategory, TimeStampedModel
+
+
+class CompanyQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Match legal name, trading names, registration number or LEI (case-insensitive)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(legal_name__icontains=text)
+            | Q(aliases__name__icontains=text)
+            | Q(registration_number__iexact=text)
+            | Q(lei__iexact=text)
+            | Q(licences__number__iexact=text)
+        ).distinct()
+
+
+class Company(TimeStampedModel):
+    """A private military or security company as registered with one licensing authority."""
+
+    legal_name = models.CharField(max_length=200, db_index=True)
+    home_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="companies")
+    registering_authority = models.ForeignKey(
+        LicensingAuthority, on_delete=models.PROTECT, related_name="registered_companies"
+    )
+    registration_number = models.CharField(max_length=60)
+    lei = models.CharField(
+        "LEI",
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_lei],
+        help_text="Legal Entity Identifier (ISO 17442), if the company has one.",
+    )
+    address = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subsidiaries",
+        help_text="The parent company in a corporate group.",
+    )
+    services = models.ManyToManyField(ServiceCategory, blank=True, related_name="companies")
+
+    insurer = models.CharField(max_length=200, blank=True)
+    insurance_cover = models.DecimalField(
+        "liability cover", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    insurance_currency = models.CharField(
+        max_length=3, blank=True, validators=[validate_currency], help_text="ISO 4217"
+    )
+    insurance_valid_until = models.DateField(null=True, blank=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name", "id"]
+        verbose_name_plural = "companies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registering_authority", "registration_number"],
+                name="company_unique_registration_per_authority",
+                violation_error_message="This authority already registered a company under that number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(insurance_cover__isnull=True) | Q(insurance_cover__gte=0),
+                name="company_insurance_cover_not_negative",
+                violation_error_message="Insurance cover cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(insurance_cover__isnull=True) | ~Q(insurance_currency=""),
+                name="company_insurance_cover_has_currency",
+                violation_error_message="An insurance cover amount needs its currency.",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=models.F("id")),
+                name="company_not_own_parent",
+                violation_error_message="A company cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.legal_name
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk:
+            seen, node = {self.pk}, self.parent
+            while node is not None:
+                if node.pk in seen:
+                    raise ValidationError({"parent": "This would make the corporate group a loop."})
+                seen.add(node.pk)
+                node = node.parent
+
+    def insurance_in_force(self, on) -> bool:
+        return (
+            bool(self.insurer)
+            and self.insurance_valid_until is not None
+            and (self.insurance_valid_until >= on)
+        )
+
+
+class CompanyAlias(models.Model):
+    """Another name the company trades or has traded under."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "trading name"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "name"],
+                name="alias_unique_per_company",
+                violation_error_message="The company already has this trading name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name

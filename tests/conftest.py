@@ -1,0 +1,46 @@
+import pytest
+
+from registry.choices import Role
+
+from . import factories as f
+
+
+@pytest.fixture
+def authority(db):
+    return f.AuthorityFactory()
+
+
+@pytest.fixture
+def company(authority):
+    return f.CompanyFactory(registering_authority=authority)
+
+
+@pytest.fixture
+def mission(db):
+    return f.MissionFactory(acronym="UNMIX", countries=["KE", "SO"])
+
+
+@pytest.fixture
+def regulator(authority):
+    return f.ProfileFactory(
+        role=Role.REGULATOR, authority=authority, user__username="regulator"
+    ).user
+
+
+@pytest.fixture
+def mission_officer(mission):
+    return f.ProfileFactory(
+        role=Role.MISSION_STAFF, missions=[mission], user__username="officer"
+    ).user
+
+
+@pytest.fixture
+def auditor(db):
+    return f.ProfileFactory(role=Role.AUDITOR, user__username="auditor").user
+
+
+@pytest.fixture
+def admin_user(db):
+    user = f.UserFactory(username="admin", is_staff=True, is_superuser=True)
+    f.ProfileFactory(user=user, role=Role.ADMIN)
+    return user

@@ -1,0 +1,196 @@
+"""factory_boy factories for every registry model. Fictional data only."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from registry import models as m
+from registry.choices import (
+    ClientKind,
+    ContractStatus,
+    LicenceState,
+    Organisation,
+    Role,
+    StandardKind,
+)
+
+TODAY = timezone.localdate
+
+
+def country(code):
+    return m.Country.objects.get(code=code)
+
+
+def service(code):
+    return m.ServiceCategory.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.LicensingAuthority
+
+    name = factory.Sequence(lambda n: f"Private Security Regulatory Authority {n}")
+    acronym = factory.Sequence(lambda n: f"PSRA{n}")
+    country = factory.LazyFunction(lambda: country("KE"))
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Profile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.AUDITOR
+
+    @factory.post_generation
+    def missions(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.missions.set(extracted)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Company
+        skip_postgeneration_save = True
+
+    legal_name = factory.Sequence(lambda n: f"Sentinel Shield Services {n} Ltd")
+    home_country = factory.LazyFunction(lambda: country("KE"))
+    registering_authority = factory.SubFactory(AuthorityFactory)
+    registration_number = factory.Sequence(lambda n: f"REG-{n:05d}")
+
+    @factory.post_generation
+    def services(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.services.set(service(c) if isinstance(c, str) else c for c in extracted)
+
+
+class LicenceFactory(factory.django.DjangoModelFactory):
+    """An active licence valid from a year ago to a year ahead, for armed escort in Kenya."""
+
+    class Meta:
+        model = m.Licence
+        skip_postgeneration_save = True
+
+    authority = factory.LazyAttribute(lambda o: o.company.registering_authority)
+    company = factory.SubFactory(CompanyFactory)
+    number = factory.Sequence(lambda n: f"L-{n:05d}")
+    valid_from = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=365))
+    valid_until = factory.LazyFunction(lambda: TODAY() + dt.timedelta(days=365))
+    weapons_authorised = True
+    max_armed_personnel = 50
+    state = LicenceState.ACTIVE
+
+    @factory.post_generation
+    def countries(obj, create, extracted, **kwargs):
+        if create:
+            obj.countries.set(country(c) for c in (extracted or ["KE"]))
+
+    @factory.post_generation
+    def services(obj, create, extracted, **kwargs):
+        if create:
+            obj.services.set(
+                service(c) for c in (extracted or ["armed_escort", "unarmed_guarding"])
+            )
+
+
+class StandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ConductStandard
+        django_get_or_create = ["code"]
+
+    code = "icoc"
+    name = "International Code of Conduct for Private Security Service Providers"
+    kind = StandardKind.CODE_OF_CONDUCT
+
+
+class AdherenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Adherence
+
+    company = factory.SubFactory(CompanyFactory)
+    standard = factory.SubFactory(StandardFactory)
+    signed_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=400))
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Certification
+
+    company = factory.SubFactory(CompanyFactory)
+    standard = factory.SubFactory(
+        StandardFactory, code="psc1", name="ANSI/ASIS PSC.1", kind=StandardKind.MANAGEMENT_STANDARD
+    )
+    certifying_body = "Meridian Certification Bureau"
+    issued_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=300))
+    expires_on = factory.LazyFunction(lambda: TODAY() + dt.timedelta(days=700))
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Mission
+        skip_postgeneration_save = True
+
+    organisation = Organisation.UN
+    name = factory.Sequence(lambda n: f"Stabilisation Mission {n}")
+    acronym = factory.Sequence(lambda n: f"MISSION{n}")
+    start = dt.date(2015, 1, 1)
+
+    @factory.post_generation
+    def countries(obj, create, extracted, **kwargs):
+        if create:
+            obj.countries.set(country(c) for c in (extracted or ["KE"]))
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Client
+
+    name = factory.Sequence(lambda n: f"Client organisation {n}")
+    kind = ClientKind.MISSION
+    mission = factory.SubFactory(MissionFactory)
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Contract
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"C-{n:06d}")
+    client = factory.SubFactory(ClientFactory)
+    mission = factory.LazyAttribute(lambda o: o.client.mission)
+    company = factory.SubFactory(CompanyFactory)
+    armed = False
+    personnel_local = 10
+    value = 100000
+    currency = "USD"
+    signed_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=30))
+    start = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=20))
+    end = factory.LazyFunction(lambda: TODAY() + dt.timedelta(days=200))
+    status = ContractStatus.ACTIVE
+
+    @factory.post_generation
+    def countries(obj, create, extracted, **kwargs):
+        if create:
+            obj.countries.set(country(c) for c in (extracted or ["KE"]))
+
+    @factory.post_generation
+    def services(obj, create, extracted, **kwargs):
+        if create:
+            obj.services.set(service(c) for c in (extracted or ["unarmed_guarding"]))
