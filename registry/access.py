@@ -1,0 +1,274 @@
+"""Who may see and change what: the sharing thresholds, applied once, in the queryset layer.
+
+Every reader (API, pages, exports, counts, dashboards) gets its rows through these functions, so a
+record above a caller's threshold cannot leak through a filter, a count or an export.
+
+Thresholds (see ../shared/DOMAIN.md):
+- public (anonymous): the register: companies, licences, codes and certifications, standing.
+- mission_staff: the register; their own missions' contracts and hiring checks in full; other
+  contracts only as a coordination summary; sanctions; incidents once no longer under
+  investigation; company-level findings. Never personnel or vetting.
+- regulator: everything about the companies their authority registers or licenses; the register
+  and coordination summaries for the rest.
+- auditor: reads everything; writes nothing.
+- admin: everything.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from registry.choices import IncidentStatus, Role
+from registry.models import (
+    Adherence,
+    Certification,
+    Company,
+    Contract,
+    Employment,
+    Finding,
+    HiringCheck,
+    Incident,
+    Licence,
+    Person,
+    Sanction,
+    Training,
+    Vetting,
+)
+
+PUBLIC = "public"
+# Incidents in these states are investigation material: regulators, auditors and admins only.
+OPEN_INVESTIGATION = (IncidentStatus.REPORTED, IncidentStatus.UNDER_INVESTIGATION)
+
+
+@dataclass
+class Viewer:
+    """The caller as the access rules see it. Build it with viewer(user)."""
+
+    user: object
+    role: str
+    authority_id: int | None = None
+    mission_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_public(self) -> bool:
+        return self.role == PUBLIC
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.role in (Role.AUDITOR, Role.ADMIN)
+
+    @property
+    def can_write_register(self) -> bool:
+        """May create and change companies, licences, oversight and personnel records."""
+        return self.role in (Role.REGULATOR, Role.ADMIN)
+
+    @cached_property
+    def regulated_company_ids(self) -> QuerySet:
+        """Companies the regulator's authority registers or licenses (a subquery, not a list)."""
+        return (
+            Company.objects.filter(
+                Q(registering_authority_id=self.authority_id)
+                | Q(licences__authority_id=self.authority_id)
+            )
+            .values("id")
+            .distinct()
+        )
+
+
+def viewer(user) -> Viewer:
+    """The Viewer for a request's user, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Viewer(user=user, role=PUBLIC)
+    cached = getattr(user, "_registry_viewer", None)
+    if cached is not None:
+        return cached
+    profile = getattr(user, "profile", None)
+    if user.is_superuser:
+        result = Viewer(user=user, role=Role.ADMIN)
+    elif profile is None:
+        # A login without a registry role sees what the public sees.
+        result = Viewer(user=user, role=PUBLIC)
+    else:
+        result = Viewer(
+            user=user,
+            role=profile.role,
+            authority_id=profile.authority_id,
+            mission_ids=frozenset(profile.missions.values_list("id", flat=True))
+            if profile.role == Role.MISSION_STAFF
+            else frozenset(),
+        )
+    user._registry_viewer = result
+    return result
+
+
+def _as_viewer(who) -> Viewer:
+    return who if isinstance(who, Viewer) else viewer(who)
+
+
+# --- The public register -------------------------------------------------------------------
+
+
+def companies(who) -> QuerySet:
+    return Company.objects.all()
+
+
+def licences(who) -> QuerySet:
+    return Licence.objects.all()
+
+
+def adherences(who) -> QuerySet:
+    return Adherence.objects.all()
+
+
+def certifications(who) -> QuerySet:
+    return Certification.objects.all()
+
+
+# --- Contracts ------------------------------------------------------------------------------
+
+
+def contracts(who) -> QuerySet:
+    """Contracts the caller may read in full (values, personnel numbers, everything)."""
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return Contract.objects.all()
+    if v.role == Role.REGULATOR:
+        return Contract.objects.filter(company_id__in=v.regulated_company_ids)
+    if v.role == Role.MISSION_STAFF:
+        return Contract.objects.filter(mission_id__in=v.mission_ids)
+    return Contract.objects.none()
+
+
+def coordination_contracts(who) -> QuerySet:
+    """Contracts the caller may see as a coordination summary (who, where, what, when, status)."""
+    v = _as_viewer(who)
+    if v.is_public:
+        return Contract.objects.none()
+    return Contract.objects.all()
+
+
+def sees_contract_in_full(who, contract: Contract) -> bool:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return True
+    if v.role == Role.REGULATOR:
+        return contracts(v).filter(pk=contract.pk).exists()
+    if v.role == Role.MISSION_STAFF:
+        return contract.mission_id in v.mission_ids
+    return False
+
+
+def can_write_contract(
+    who, contract: Contract | None = None, mission_id: int | None = None
+) -> bool:
+    """Mission staff write their own missions' contracts; regulators those of their companies."""
+    v = _as_viewer(who)
+    if v.role == Role.ADMIN:
+        return True
+    if v.role == Role.MISSION_STAFF:
+        target = mission_id if mission_id is not None else getattr(contract, "mission_id", None)
+        return target in v.mission_ids
+    if v.role == Role.REGULATOR and contract is not None:
+        return contracts(v).filter(pk=contract.pk).exists()
+    return False
+
+
+def hiring_checks(who) -> QuerySet:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return HiringCheck.objects.all()
+    if v.role == Role.MISSION_STAFF:
+        return HiringCheck.objects.filter(
+            Q(mission_id__in=v.mission_ids)
+            | Q(client__mission_id__in=v.mission_ids)
+            | Q(asked_by=v.user)
+        )
+    if v.role == Role.REGULATOR:
+        return HiringCheck.objects.filter(company_id__in=v.regulated_company_ids)
+    return HiringCheck.objects.none()
+
+
+# --- Oversight ------------------------------------------------------------------------------
+
+
+def sanctions(who) -> QuerySet:
+    v = _as_viewer(who)
+    return Sanction.objects.none() if v.is_public else Sanction.objects.all()
+
+
+def incidents(who) -> QuerySet:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return Incident.objects.all()
+    if v.role == Role.REGULATOR:
+        return Incident.objects.filter(
+            Q(company_id__in=v.regulated_company_ids) | ~Q(status__in=OPEN_INVESTIGATION)
+        )
+    if v.role == Role.MISSION_STAFF:
+        return Incident.objects.exclude(status__in=OPEN_INVESTIGATION)
+    return Incident.objects.none()
+
+
+def findings(who) -> QuerySet:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return Finding.objects.all()
+    if v.role == Role.REGULATOR:
+        return Finding.objects.filter(company_id__in=v.regulated_company_ids)
+    if v.role == Role.MISSION_STAFF:
+        # Company- and contract-level findings; never those naming a person.
+        return Finding.objects.filter(person__isnull=True)
+    return Finding.objects.none()
+
+
+# --- Personnel (most sensitive) -------------------------------------------------------------
+
+
+def people(who) -> QuerySet:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return Person.objects.all()
+    if v.role == Role.REGULATOR:
+        return Person.objects.filter(
+            Q(employments__company_id__in=v.regulated_company_ids)
+            | Q(vettings__company_id__in=v.regulated_company_ids)
+        ).distinct()
+    return Person.objects.none()
+
+
+def employments(who) -> QuerySet:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return Employment.objects.all()
+    if v.role == Role.REGULATOR:
+        return Employment.objects.filter(company_id__in=v.regulated_company_ids)
+    return Employment.objects.none()
+
+
+def vettings(who) -> QuerySet:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return Vetting.objects.all()
+    if v.role == Role.REGULATOR:
+        return Vetting.objects.filter(person__in=people(v))
+    return Vetting.objects.none()
+
+
+def trainings(who) -> QuerySet:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return Training.objects.all()
+    if v.role == Role.REGULATOR:
+        return Training.objects.filter(person__in=people(v))
+    return Training.objects.none()
+
+
+def regulates(who, company_id: int) -> bool:
+    """May the caller write records about this company (licences, incidents, personnel …)?"""
+    v = _as_viewer(who)
+    if v.role == Role.ADMIN:
+        return True
+    if v.role == Role.REGULATOR:
+        return v.regulated_company_ids.filter(id=company_id).exists()
+    return False
