@@ -10,8 +10,8 @@ from django.db.models import CheckConstraint
 from django.utils import timezone
 
 from registry import models as m
-from registry.demo.build import lei
 from registry.choices import ClientKind, ContractStatus, FindingState, Role, SanctionScope
+from registry.demo.build import lei
 
 from . import factories as f
 
