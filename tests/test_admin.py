@@ -1,7 +1,5 @@
 """Admin smoke tests: logins, the company page's standing, and licence transitions."""
 
-import datetime as dt
-
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
