@@ -138,3 +138,22 @@ def test_company_changelist_query_count(client, admin_user, django_assert_max_nu
     client.force_login(admin_user)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("admin:registry_company_changelist")).status_code == 200
+
+
+def test_person_added_in_admin_keeps_only_the_document_hash(client, admin_user):
+    from registry.models import Person, identity_hash
+
+    client.force_login(admin_user)
+    data = {
+        "full_name": "Grace Achieng",
+        "nationality": "KE",
+        "document_country": "KE",
+        "document_number": "A 1234567",
+    }
+    for prefix in ("employments", "vettings", "trainings"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = client.post(reverse("admin:registry_person_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person = Person.objects.get()
+    assert person.identity_hash == identity_hash("KE", "A1234567")
+    assert client.post(reverse("admin:registry_person_add"), data).status_code == 200  # duplicate

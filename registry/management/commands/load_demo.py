@@ -20,7 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--fixture", default=str(settings.BASE_DIR / FIXTURE_PATH))
 
     def handle(self, *args, if_empty=False, fixture, **options):
-        if if_empty and occupied_models(read_fixture(fixture)):
+        try:
+            data = read_fixture(fixture)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read the demo fixture {fixture}: {exc}") from None
+        if if_empty and occupied_models(data):
             self.stdout.write("The database already holds data; demo not loaded.")
             return
         try:
