@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
 
 
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = "PMSC Registry"
+
+    def ready(self):
+        from registry.roles import sync_role_groups
+
+        post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="registry_role_groups")
+        post_save.connect(
+            _profile_saved, sender="registry.Profile", dispatch_uid="registry_profile_role"
+        )
+
+
+def _profile_saved(sender, instance, **kwargs):
+    from registry.roles import apply_role_group
+
+    apply_role_group(instance.user, instance.role)

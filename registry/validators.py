@@ -25,12 +25,15 @@ def validate_lei(value: str) -> None:
 
 
 def validate_currency(value: str) -> None:
-    if not value or pycountry.currencies.get(alpha_3=value) is None:
+    # pycountry matches case-insensitively; stored codes must be the canonical upper case.
+    found = pycountry.currencies.get(alpha_3=value) if value else None
+    if found is None or found.alpha_3 != value:
         raise ValidationError(f"{value!r} is not an ISO 4217 currency code.", code="currency")
 
 
 def validate_subdivision(value: str) -> None:
-    if not value or pycountry.subdivisions.get(code=value) is None:
+    found = pycountry.subdivisions.get(code=value) if value else None
+    if found is None or found.code != value:
         raise ValidationError(
             f"{value!r} is not an ISO 3166-2 subdivision code.", code="subdivision"
         )

@@ -50,3 +50,10 @@ def admin_user(db):
     user = f.UserFactory(username="admin", is_staff=True, is_superuser=True)
     f.ProfileFactory(user=user, role=Role.ADMIN)
     return user
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The production hasher is slow by design; tests create users by the dozen.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,1 +1,1 @@
-from . import accounts, companies, contracts, licences, reference  # noqa: F401
+from . import accounts, companies, contracts, licences, oversight, reference  # noqa: F401

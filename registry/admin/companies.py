@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from registry import access
 from registry.models import Adherence, Certification, Company, CompanyAlias, Licence
 from registry.services.standing import STANDING_PREFETCH, company_standing
+
+from .base import AccessAdmin
 
 
 class CompanyAliasInline(admin.TabularInline):
@@ -53,7 +56,7 @@ class CertificationInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(AccessAdmin):
     list_display = [
         "legal_name",
         "home_country",
@@ -104,6 +107,9 @@ class CompanyAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def may_write(self, request, obj):
+        return access.regulates(request.user, obj.pk)
 
     def get_queryset(self, request):
         return (

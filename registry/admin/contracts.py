@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
+from registry import access
 from registry.models import Adherence, Certification, Client, Contract, Mission
+
+from .base import AccessAdmin
 
 
 @admin.register(Mission)
@@ -21,7 +25,7 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(AccessAdmin):
     list_display = [
         "reference",
         "company",
@@ -39,10 +43,19 @@ class ContractAdmin(admin.ModelAdmin):
     autocomplete_fields = ["client", "company", "mission", "parent", "countries"]
     filter_horizontal = ["services"]
     date_hierarchy = "start"
+    access_rows = "contracts"
+
+    def may_write(self, request, obj):
+        return access.can_write_contract(request.user, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not access.can_write_contract(request.user, mission_id=obj.mission_id):
+            raise PermissionDenied("You may only record contracts of your own missions.")
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Adherence)
-class AdherenceAdmin(admin.ModelAdmin):
+class AdherenceAdmin(AccessAdmin):
     list_display = ["company", "standard", "signed_on", "withdrawn_on"]
     list_filter = ["standard"]
     list_select_related = ["company", "standard"]
@@ -51,7 +64,7 @@ class AdherenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(AccessAdmin):
     list_display = ["company", "standard", "certifying_body", "issued_on", "expires_on"]
     list_filter = ["standard"]
     list_select_related = ["company", "standard"]

@@ -11,6 +11,8 @@ from registry.forms import LicenceTransitionForm
 from registry.models import Licence, LicenceEvent
 from registry.services.licensing import allowed_actions, transition
 
+from .base import AccessAdmin
+
 
 class LicenceEventInline(admin.TabularInline):
     model = LicenceEvent
@@ -24,7 +26,7 @@ class LicenceEventInline(admin.TabularInline):
 
 
 @admin.register(Licence)
-class LicenceAdmin(admin.ModelAdmin):
+class LicenceAdmin(AccessAdmin):
     list_display = [
         "number",
         "company",
