@@ -41,3 +41,13 @@ def hire(company, **overrides):
 
 def codes(check) -> set[str]:
     return {x["rule"] for x in check.findings}
+
+
+def company_hits(company, code, on=None):
+    """Evaluate one company rule directly."""
+    from registry.compliance import COMPANY, get_rule
+    from registry.compliance.facts import load_company_facts
+
+    on = on or timezone.localdate()
+    facts = load_company_facts([company.pk], on)[company.pk]
+    return get_rule(code).evaluate(COMPANY, facts, on)

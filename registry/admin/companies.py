@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from registry.models import Adherence, Certification, Company, CompanyAlias, Licence
-from registry.services.standing import STANDING_PREFETCH, company_standing
+from registry.services.standing import STANDING_PREFETCH, company_standing, refresh_standing
 
 
 class CompanyAliasInline(admin.TabularInline):
@@ -61,7 +61,7 @@ class CompanyAdmin(admin.ModelAdmin):
         "registration_number",
         "standing",
     ]
-    list_filter = ["home_country", "registering_authority", "services"]
+    list_filter = ["standing", "home_country", "registering_authority", "services"]
     search_fields = [
         "legal_name",
         "aliases__name",
@@ -113,9 +113,9 @@ class CompanyAdmin(admin.ModelAdmin):
             .prefetch_related(*STANDING_PREFETCH)
         )
 
-    @admin.display(description="standing")
-    def standing(self, obj):
-        return company_standing(obj).label
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_standing([form.instance.pk])
 
     @admin.display(description="Standing")
     def standing_and_reasons(self, obj):

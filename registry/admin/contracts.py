@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from registry.models import Adherence, Certification, Client, Contract, Mission
 
+from .oversight import RefreshStandingMixin
+
 
 @admin.register(Mission)
 class MissionAdmin(admin.ModelAdmin):
@@ -42,7 +44,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(Adherence)
-class AdherenceAdmin(admin.ModelAdmin):
+class AdherenceAdmin(RefreshStandingMixin, admin.ModelAdmin):
     list_display = ["company", "standard", "signed_on", "withdrawn_on"]
     list_filter = ["standard"]
     list_select_related = ["company", "standard"]
@@ -51,7 +53,7 @@ class AdherenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(RefreshStandingMixin, admin.ModelAdmin):
     list_display = ["company", "standard", "certifying_body", "issued_on", "expires_on"]
     list_filter = ["standard"]
     list_select_related = ["company", "standard"]
