@@ -25,9 +25,7 @@ def print_summary(stdout, summary):
         f" {summary['still_open']} still open, {summary['waived']} waived,"
         f" {summary['resolved']} resolved; {summary['open_blockers']} open blockers."
     )
-    stdout.write(
-        "Standing: " + ", ".join(f"{k} {v}" for k, v in summary["standing"].items()) + "."
-    )
+    stdout.write("Standing: " + ", ".join(f"{k} {v}" for k, v in summary["standing"].items()) + ".")
 
 
 class Command(BaseCommand):
