@@ -164,3 +164,25 @@ def test_coord_overlap_between_stored_contracts(company):
     f.ContractFactory(company=company)
     f.ContractFactory(company=company)
     assert "COORD-OVERLAP" in open_codes(company)
+
+
+def test_stored_contract_outside_licence_gets_a_finding_that_resolves_once_licensed(company):
+    contract = f.ContractFactory(company=company, countries=["SO"])
+    assert "LIC-COUNTRY" in open_codes(company)
+    finding = Finding.objects.get(rule_code="LIC-COUNTRY")
+    assert finding.contract == contract and finding.severity == "blocker"
+    f.LicenceFactory(company=company, countries=["SO"])
+    assert "LIC-COUNTRY" not in open_codes(company)
+    finding.refresh_from_db()
+    assert finding.state == "resolved"
+
+
+def test_completed_contracts_are_not_checked(company):
+    f.ContractFactory(
+        company=company,
+        countries=["SO"],
+        status="completed",
+        start=TODAY - 300 * DAY,
+        end=TODAY - 10 * DAY,
+    )
+    assert "LIC-COUNTRY" not in open_codes(company)

@@ -61,12 +61,19 @@ def catalogue() -> list[Rule]:
 
 
 def get_rule(code: str) -> Rule:
-    catalogue()
+    if not _RULES:
+        catalogue()
     return _RULES[code]
 
 
+_BY_SUBJECT: dict[str, list[Rule]] = {}
+
+
 def rules_for(subject: str) -> list[Rule]:
-    return [r for r in catalogue() if subject in r.checks]
+    """The rules with a check for `subject` (cached: called once per contract and crew)."""
+    if subject not in _BY_SUBJECT:
+        _BY_SUBJECT[subject] = [r for r in catalogue() if subject in r.checks]
+    return _BY_SUBJECT[subject]
 
 
 def years_before(day, years: int):

@@ -227,14 +227,9 @@ def _run_batch(batch, on, now, summary, standings) -> None:
     summary["resolved"] += len(gone)
 
     # Standing from the findings as they now stand: one source of truth with the admin.
-    live_now = (
-        Finding.objects.filter(company_id__in=batch)
-        .exclude(state=FindingState.RESOLVED)
-        .select_related("waived_by")
-    )
     for f in facts.values():
-        f.live_findings = []
-    for finding in live_now:
+        f.live_findings = [x for x in f.live_findings if (x.rule_code, x.subject_key) in desired]
+    for finding in new:
         facts[finding.company_id].live_findings.append(finding)
     batch_standings = {
         cid: standing_of(r.severity for r in standing_results(f, on)) for cid, f in facts.items()
