@@ -67,3 +67,11 @@ def test_waive_action_asks_for_justification_then_waives(client, admin_user, rec
 def test_hiring_checks_are_read_only(client, admin_user):
     client.force_login(admin_user)
     assert client.get(reverse("admin:registry_hiringcheck_add")).status_code == 403
+
+
+def test_company_pages_show_standing_from_the_engine(client, admin_user, records):
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:registry_company_changelist"), {"standing": "not_cleared"})
+    assert listing.status_code == 200 and records.legal_name in listing.content.decode()
+    page = client.get(reverse("admin:registry_company_change", args=[records.pk]))
+    assert "SAN-DEBARRED" in page.content.decode() and "LIC-NONE" in page.content.decode()
