@@ -147,8 +147,8 @@ def test_person_added_in_admin_keeps_only_the_document_hash(client, admin_user):
     data = {
         "full_name": "Grace Achieng",
         "nationality": "KE",
-        "document_country": "KE",
-        "document_number": "A 1234567",
+        "identity_document_country": "KE",
+        "identity_document_number": "A 1234567",
     }
     for prefix in ("employments", "vettings", "trainings"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})

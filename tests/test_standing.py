@@ -1,99 +1,74 @@
-import datetime as dt
+"""Company standing rests on the engine: company rules, sanctions, open blocker findings."""
 
 import pytest
-from django.utils import timezone
 
-from registry.choices import LicenceState, Standing
-from registry.services.standing import company_standing
+from registry.choices import LicenceAction, Standing
+from registry.compliance import run_compliance
+from registry.models import Company
+from registry.services.licensing import transition
+from registry.services.standing import company_standing, company_standings, refresh_standing
 
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
-DAY = dt.timedelta(days=1)
 
 
-def today():
-    return timezone.localdate()
+def cached(company):
+    return Company.objects.get(pk=company.pk).standing
 
 
-def compliant_company(**licence):
-    """Licensed, signed up to the ICoC and insured: nothing to report."""
-    company = f.CompanyFactory(
-        insurer="Lantern Mutual",
-        insurance_cover=1_000_000,
-        insurance_currency="USD",
-        insurance_valid_until=today() + 300 * DAY,
-    )
-    f.AdherenceFactory(company=company)
-    f.LicenceFactory(company=company, **licence)
-    return company
+def test_good_standing_for_compliant_company():
+    company = f.compliant_company()
+    result = company_standing(company)
+    assert result.standing == Standing.GOOD and result.reasons == []
 
 
-def codes(result):
-    return [r.code for r in result.reasons]
-
-
-def test_company_without_licence_is_not_cleared():
-    company = f.CompanyFactory()
+def test_global_debarment_means_not_cleared():
+    company = f.compliant_company()
+    f.SanctionFactory(company=company)
     result = company_standing(company)
     assert result.standing == Standing.NOT_CLEARED
-    assert codes(result) == ["LIC-NONE", "COC-NONE", "INS-EXPIRED"]
-    assert result.reasons[0].message == "No licence from any authority is on record."
-    assert result.label == "Not cleared"
+    assert [r.code for r in result.reasons] == ["SAN-DEBARRED"]
 
 
-def test_company_with_active_licence_is_in_good_standing():
-    result = company_standing(compliant_company())
-    assert (result.standing, result.reasons) == (Standing.GOOD, [])
+def test_recent_fine_restricts():
+    company = f.compliant_company()
+    f.SanctionFactory(company=company, kind="fine")
+    assert company_standing(company).standing == Standing.RESTRICTED
 
 
-def test_suspended_licence_means_not_cleared_and_says_so():
-    company = compliant_company(state=LicenceState.SUSPENDED, number="SSLB/7")
+def test_open_blocker_finding_on_a_contract_means_not_cleared():
+    company = f.compliant_company()
+    contract = f.ContractFactory(company=company)
+    f.EmploymentFactory(contract=contract, armed=True)  # never vetted: PER-VETTING
+    assert company_standing(company).standing == Standing.GOOD  # not yet checked
+    run_compliance([company.pk])
     result = company_standing(company)
     assert result.standing == Standing.NOT_CLEARED
-    assert codes(result) == ["LIC-NONE"]
-    assert "SSLB/7: suspended" in result.reasons[0].message
+    assert "PER-VETTING" in {r.code for r in result.reasons}
+    assert cached(company) == Standing.NOT_CLEARED
 
 
-def test_active_licence_past_its_end_date_counts_as_expired():
-    company = compliant_company(valid_until=today() - DAY, number="L-9")
-    result = company_standing(company)
-    assert result.standing == Standing.NOT_CLEARED
-    assert "L-9: expired" in result.reasons[0].message
+def test_refresh_standing_updates_the_column():
+    company = f.compliant_company()
+    assert cached(company) == Standing.NOT_CLEARED  # the default before any check
+    assert refresh_standing([company.pk]) == {company.pk: Standing.GOOD}
+    assert cached(company) == Standing.GOOD
 
 
-def test_expired_certification_restricts():
-    company = compliant_company()
-    f.CertificationFactory(company=company, issued_on=today() - 800 * DAY, expires_on=today() - DAY)
-    result = company_standing(company)
-    assert result.standing == Standing.RESTRICTED
-    assert codes(result) == ["CERT-EXPIRED"]
-    assert "expired on" in result.reasons[0].message
+def test_licence_transition_refreshes_standing(regulator):
+    company = f.compliant_company()
+    refresh_standing([company.pk])
+    transition(company.licences.get(), LicenceAction.SUSPEND, actor=regulator, reason="Audit.")
+    assert cached(company) == Standing.NOT_CLEARED
 
 
-def test_renewed_certification_clears_the_expired_one():
-    company = compliant_company()
-    f.CertificationFactory(company=company, issued_on=today() - 800 * DAY, expires_on=today() - DAY)
-    f.CertificationFactory(company=company)
-    assert company_standing(company).standing == Standing.GOOD
-
-
-def test_licence_expiring_soon_restricts():
-    company = compliant_company(valid_until=today() + 30 * DAY, number="L-30")
-    result = company_standing(company)
-    assert result.standing == Standing.RESTRICTED
-    assert codes(result) == ["LIC-EXPIRING"]
-    assert "L-30" in result.reasons[0].message
-
-
-def test_withdrawn_code_and_lapsed_insurance_restrict():
-    company = compliant_company()
-    company.adherences.update(withdrawn_on=today() - DAY)
-    company.insurance_valid_until = today() - DAY
-    company.save()
-    assert codes(company_standing(company)) == ["COC-NONE", "INS-EXPIRED"]
-
-
-def test_standing_on_a_given_day():
-    company = compliant_company(valid_from=today() - 10 * DAY)
-    assert company_standing(company, on=today() - 20 * DAY).standing == Standing.NOT_CLEARED
+def test_standings_for_many_companies_in_fixed_queries(django_assert_max_num_queries):
+    companies = [f.compliant_company() for _ in range(3)]
+    with django_assert_max_num_queries(10) as ctx:
+        company_standings(companies)
+    few = len(ctx.captured_queries)
+    companies += [f.compliant_company() for _ in range(5)]
+    with django_assert_max_num_queries(few):
+        results = company_standings(companies)
+    assert {r.standing for r in results.values()} == {Standing.GOOD}

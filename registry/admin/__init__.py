@@ -1,1 +1,10 @@
-from . import accounts, companies, contracts, licences, oversight, reference  # noqa: F401
+from . import (  # noqa: F401
+    accounts,
+    companies,
+    compliance,
+    contracts,
+    licences,
+    oversight,
+    personnel,
+    reference,
+)

@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 
 from registry import access
 from registry.models import Adherence, Certification, Company, CompanyAlias, Licence
-from registry.services.standing import STANDING_PREFETCH, company_standing
+from registry.services.standing import STANDING_PREFETCH, company_standing, refresh_standing
 
 from .base import AccessAdmin
 
@@ -64,7 +64,7 @@ class CompanyAdmin(AccessAdmin):
         "registration_number",
         "standing",
     ]
-    list_filter = ["home_country", "registering_authority", "services"]
+    list_filter = ["standing", "home_country", "registering_authority", "services"]
     search_fields = [
         "legal_name",
         "aliases__name",
@@ -119,9 +119,9 @@ class CompanyAdmin(AccessAdmin):
             .prefetch_related(*STANDING_PREFETCH)
         )
 
-    @admin.display(description="standing")
-    def standing(self, obj):
-        return company_standing(obj).label
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_standing([form.instance.pk])
 
     @admin.display(description="Standing")
     def standing_and_reasons(self, obj):

@@ -5,6 +5,7 @@ from registry import access
 from registry.models import Adherence, Certification, Client, Contract, Mission
 
 from .base import AccessAdmin
+from .oversight import RefreshStandingMixin
 
 
 @admin.register(Mission)
@@ -55,7 +56,7 @@ class ContractAdmin(AccessAdmin):
 
 
 @admin.register(Adherence)
-class AdherenceAdmin(AccessAdmin):
+class AdherenceAdmin(RefreshStandingMixin, AccessAdmin):
     list_display = ["company", "standard", "signed_on", "withdrawn_on"]
     list_filter = ["standard"]
     list_select_related = ["company", "standard"]
@@ -64,7 +65,7 @@ class AdherenceAdmin(AccessAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(AccessAdmin):
+class CertificationAdmin(RefreshStandingMixin, AccessAdmin):
     list_display = ["company", "standard", "certifying_body", "issued_on", "expires_on"]
     list_filter = ["standard"]
     list_select_related = ["company", "standard"]

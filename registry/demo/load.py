@@ -9,6 +9,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from registry.compliance import run_compliance
+
 from registry.errors import DomainError
 
 
@@ -70,6 +72,8 @@ def load_demo(path, today: dt.date | None = None) -> int:
             for name, values in (obj.m2m_data or {}).items():
                 getattr(instance, name).set(values)
         _reset_sequences(demo_models(data))
+        # Findings and the cached standing are derived: compute them as of the day of loading.
+        run_compliance(on=today)
     return len(rows)
 
 

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from registry.choices import Standing
 from registry.validators import validate_currency, validate_lei
 
 from .authorities import LicensingAuthority
@@ -61,6 +62,15 @@ class Company(TimeStampedModel):
         max_length=3, blank=True, validators=[validate_currency], help_text="ISO 4217"
     )
     insurance_valid_until = models.DateField(null=True, blank=True)
+
+    standing = models.CharField(
+        max_length=12,
+        choices=Standing.choices,
+        default=Standing.NOT_CLEARED,
+        db_index=True,
+        editable=False,
+        help_text="Cached result of company_standing(), kept fresh by refresh_standing().",
+    )
 
     objects = CompanyQuerySet.as_manager()
 

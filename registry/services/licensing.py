@@ -16,6 +16,7 @@ from registry.errors import DomainError, IllegalTransition
 from registry.models import Licence, LicenceEvent
 
 from .actors import SystemActor, actor_fields
+from .standing import refresh_standing
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -91,6 +92,7 @@ def transition(
         locked.save(
             update_fields=["state", "state_changed_at", "valid_from", "valid_until", "updated_at"]
         )
+        refresh_standing([locked.company_id])
     # Keep the caller's instance in step with the row.
     licence.state, licence.state_changed_at = locked.state, locked.state_changed_at
     licence.valid_from, licence.valid_until = locked.valid_from, locked.valid_until
@@ -100,7 +102,8 @@ def transition(
 def expire_licences(today: dt.date | None = None, actor=None) -> list[int]:
     """Expire every active or suspended licence whose end date has passed, set-based.
 
-    Returns the ids of the companies concerned, so their compliance can be re-checked.
+    Refreshes the cached standing of the companies concerned and returns their ids, so their
+    compliance can be re-checked (the expire_licences command runs run_compliance for them).
     """
     today = today or timezone.localdate()
     actor = actor or SystemActor("command:expire_licences")
@@ -128,4 +131,6 @@ def expire_licences(today: dt.date | None = None, actor=None) -> list[int]:
         Licence.objects.filter(id__in=[row[0] for row in due]).update(
             state=S.EXPIRED, state_changed_at=now, updated_at=now
         )
-    return sorted({row[2] for row in due})
+        companies = sorted({row[2] for row in due})
+        refresh_standing(companies, on=today)
+    return companies

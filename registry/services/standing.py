@@ -1,16 +1,30 @@
 """Company standing: good / restricted / not_cleared, derived from the record, with reasons.
 
-One function, company_standing(), used by the admin, the API and the pages alike. It reads only
-related managers (`.all()`), so callers listing many companies prefetch with STANDING_PREFETCH.
+It rests on the compliance engine: the company rules evaluated now (licences, insurance, codes
+and certifications, sanctions, incidents, past terminations), minus waived findings, plus open
+blocker findings the last compliance run stored about the company's contracts and people.
+company_standing() is for one company (detail pages, the status call); lists and counts read the
+cached Company.standing column, which refresh_standing() and run_compliance() keep fresh.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils import timezone
 
-from registry.choices import LicenceState, Severity, Standing
+from registry.choices import Severity, Standing
+from registry.compliance.engine import refresh_standing, standing_results
+from registry.compliance.facts import load_company_facts
+
+__all__ = [
+    "STANDING_PREFETCH",
+    "Reason",
+    "StandingResult",
+    "company_standing",
+    "company_standings",
+    "refresh_standing",
+    "standing_from_reasons",
+]
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,7 @@ class StandingResult:
         return Standing(self.standing).label
 
 
+# Related objects a company page shows next to its standing (licences, codes, certificates).
 STANDING_PREFETCH = (
     "licences__authority",
     "licences__countries",
@@ -48,71 +63,16 @@ def standing_from_reasons(reasons: list[Reason]) -> str:
     return Standing.GOOD
 
 
-def licence_reasons(company, on: dt.date) -> list[Reason]:
-    licences = list(company.licences.all())
-    active = [lic for lic in licences if lic.is_active_on(on)]
-    reasons = []
-    if not active:
-        reasons.append(Reason("LIC-NONE", Severity.BLOCKER, _no_licence_message(licences, on)))
-    horizon = on + dt.timedelta(days=settings.LICENCE_EXPIRY_WARNING_DAYS)
-    for lic in active:
-        if lic.valid_until <= horizon:
-            reasons.append(
-                Reason(
-                    "LIC-EXPIRING",
-                    Severity.WARNING,
-                    f"Licence {lic.number} ({lic.authority}) expires on {lic.valid_until}.",
-                )
-            )
-    return reasons
-
-
-def _no_licence_message(licences, on) -> str:
-    if not licences:
-        return "No licence from any authority is on record."
-    states = sorted(
-        {f"{lic.number}: {LicenceState(lic.effective_state(on)).label.lower()}" for lic in licences}
-    )
-    return "No active licence from any authority (" + "; ".join(states) + ")."
-
-
-def conduct_reasons(company, on: dt.date) -> list[Reason]:
-    reasons = []
-    if not any(a.in_force_on(on) for a in company.adherences.all()):
-        reasons.append(
-            Reason("COC-NONE", Severity.WARNING, "No code of conduct is signed and in force.")
-        )
-    certifications = list(company.certifications.all())
-    for cert in certifications:
-        renewed = any(
-            other.standard_id == cert.standard_id and other.expires_on >= on and other is not cert
-            for other in certifications
-        )
-        if cert.expires_on < on and not renewed:
-            reasons.append(
-                Reason(
-                    "CERT-EXPIRED",
-                    Severity.WARNING,
-                    f"{cert.standard.name} certificate from {cert.certifying_body} expired on"
-                    f" {cert.expires_on}.",
-                )
-            )
-    return reasons
-
-
-def insurance_reasons(company, on: dt.date) -> list[Reason]:
-    if company.insurance_in_force(on):
-        return []
-    if company.insurance_valid_until:
-        text = f"Liability insurance ended on {company.insurance_valid_until}."
-    else:
-        text = "No liability insurance is on record."
-    return [Reason("INS-EXPIRED", Severity.WARNING, text)]
+def company_standings(companies, on: dt.date | None = None) -> dict[int, StandingResult]:
+    """Standing with reasons for several companies in a fixed number of queries."""
+    on = on or timezone.localdate()
+    facts = load_company_facts([c.pk if hasattr(c, "pk") else c for c in companies], on)
+    out = {}
+    for cid, f in facts.items():
+        reasons = [Reason(r.rule.code, r.severity, r.message) for r in standing_results(f, on)]
+        out[cid] = StandingResult(standing_from_reasons(reasons), reasons)
+    return out
 
 
 def company_standing(company, on: dt.date | None = None) -> StandingResult:
-    on = on or timezone.localdate()
-    reasons = (
-        licence_reasons(company, on) + conduct_reasons(company, on) + insurance_reasons(company, on)
-    )
-    return StandingResult(standing_from_reasons(reasons), reasons)
+    return company_standings([company.pk], on)[company.pk]

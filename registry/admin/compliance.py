@@ -1,0 +1,89 @@
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+
+from registry.choices import FindingState
+from registry.compliance import waive_finding
+from registry.errors import DomainError
+from registry.models import Finding, HiringCheck
+
+
+class ReadOnlyMixin:
+    """Written only by the compliance engine and the hiring check."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class WaiverForm(forms.Form):
+    justification = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="Why this finding may be set aside; recorded with your name.",
+    )
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "rule_code",
+        "severity",
+        "state",
+        "company",
+        "contract",
+        "subject_key",
+        "first_seen",
+        "last_seen",
+    ]
+    list_filter = ["state", "severity", "rule_code"]
+    list_select_related = ["company", "contract__client"]
+    search_fields = ["rule_code", "company__legal_name", "contract__reference", "message"]
+    date_hierarchy = "last_seen"
+    actions = ["waive"]
+
+    def has_waive_permission(self, request):
+        return request.user.has_perm("registry.change_finding")
+
+    @admin.action(description="Waive the selected open findings…", permissions=["waive"])
+    def waive(self, request, queryset):
+        queryset = queryset.filter(state=FindingState.OPEN).select_related("company")
+        if not queryset.exists():
+            self.message_user(request, "Only open findings can be waived.", messages.WARNING)
+            return None
+        form = WaiverForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            waived = 0
+            for finding in queryset:
+                try:
+                    waive_finding(
+                        finding, user=request.user, justification=form.cleaned_data["justification"]
+                    )
+                    waived += 1
+                except DomainError as exc:
+                    self.message_user(request, f"{finding}: {exc}", messages.ERROR)
+            self.message_user(request, f"Waived {waived} finding(s).", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Waive findings",
+            "findings": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/registry/finding/waive.html", context)
+
+
+@admin.register(HiringCheck)
+class HiringCheckAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["asked_at", "company", "client", "mission", "verdict", "asked_by"]
+    list_filter = ["verdict", "armed", "mission"]
+    list_select_related = ["company", "client", "mission", "asked_by"]
+    search_fields = ["company__legal_name", "client__name", "mission__acronym"]
+    date_hierarchy = "asked_at"

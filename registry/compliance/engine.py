@@ -1,0 +1,258 @@
+"""Evaluate the rules and keep the findings: run_compliance(), refresh_standing(), waivers.
+
+Idempotent by construction: a finding is identified by (rule code, subject key). A run creates
+the findings that are new, touches last_seen of those still present (open or waived alike), and
+resolves those whose cause has gone. A resolved finding is history; a recurrence opens a new row.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from registry.choices import FindingState, Severity, Standing
+from registry.errors import DomainError
+from registry.models import Company, Finding
+
+from .base import COMPANY, HIRE, PERSONNEL, Hit, Rule, catalogue, get_rule, rules_for
+from .facts import CompanyFacts, Hire, load_batch, load_company_facts
+
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Result:
+    """A hit as it counts: a waived hit keeps its rule but no longer blocks or warns."""
+
+    rule: Rule
+    hit: Hit
+    waived_by: str | None = None
+
+    @property
+    def severity(self) -> str:
+        return Severity.INFO if self.waived_by else self.rule.severity
+
+    @property
+    def message(self) -> str:
+        if self.waived_by:
+            return f"Waived by {self.waived_by}: {self.hit.message}"
+        return self.hit.message
+
+
+def _waivers(facts: CompanyFacts) -> dict[tuple[str, str], str]:
+    return {
+        (f.rule_code, f.subject_key): str(f.waived_by) if f.waived_by_id else "?"
+        for f in facts.live_findings
+        if f.state == FindingState.WAIVED
+    }
+
+
+def company_results(facts: CompanyFacts, on: dt.date) -> list[Result]:
+    waived = _waivers(facts)
+    return [
+        Result(rule, hit, waived.get((rule.code, hit.key)))
+        for rule in rules_for(COMPANY)
+        for hit in rule.evaluate(COMPANY, facts, on)
+    ]
+
+
+def hire_results(facts: CompanyFacts, hire: Hire, on: dt.date) -> list[Result]:
+    """Hire rules on the hire, plus the company rules that have no hire form of their own."""
+    waived = _waivers(facts)
+    results = []
+    for rule in catalogue():
+        if HIRE in rule.checks:
+            results += [Result(rule, hit) for hit in rule.evaluate(HIRE, hire, on)]
+        elif COMPANY in rule.checks:
+            results += [
+                Result(rule, hit, waived.get((rule.code, hit.key)))
+                for hit in rule.evaluate(COMPANY, facts, on)
+            ]
+    return results
+
+
+def _all_hits(facts: CompanyFacts, on: dt.date):
+    for rule in rules_for(COMPANY):
+        for hit in rule.evaluate(COMPANY, facts, on):
+            yield rule, hit
+    for hire in facts.contracts:
+        for rule in rules_for(HIRE):
+            for hit in rule.evaluate(HIRE, hire, on):
+                yield rule, hit
+    for crew in facts.crews:
+        for rule in rules_for(PERSONNEL):
+            for hit in rule.evaluate(PERSONNEL, crew, on):
+                yield rule, hit
+
+
+def _from_company_check(finding: Finding) -> bool:
+    rule = get_rule(finding.rule_code)
+    if not (rule.checks.keys() - {COMPANY}):
+        return True
+    key = finding.subject_key
+    return COMPANY in rule.checks and key.startswith("company:") and ":person:" not in key
+
+
+def standing_results(facts: CompanyFacts, on: dt.date, results=None) -> list[Result]:
+    """The company rules evaluated now, plus open blocker findings about its contracts and
+    people (stored by the last run). Sanctions count through SAN-DEBARRED and SAN-OTHER."""
+    results = list(results if results is not None else company_results(facts, on))
+    for f in facts.live_findings:
+        if (
+            f.state == FindingState.OPEN
+            and f.severity == Severity.BLOCKER
+            and not _from_company_check(f)
+        ):
+            results.append(Result(get_rule(f.rule_code), Hit(f.subject_key, f.message)))
+    return results
+
+
+def standing_of(severities) -> str:
+    severities = set(severities)
+    if Severity.BLOCKER in severities:
+        return Standing.NOT_CLEARED
+    if Severity.WARNING in severities:
+        return Standing.RESTRICTED
+    return Standing.GOOD
+
+
+def _write_standing(standings: dict[int, str]) -> None:
+    by_value: dict[str, list[int]] = {}
+    for cid, value in standings.items():
+        by_value.setdefault(value, []).append(cid)
+    for value, ids in by_value.items():
+        Company.objects.filter(id__in=ids).exclude(standing=value).update(standing=value)
+
+
+def _chunks(ids: list, size: int):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def refresh_standing(company_ids, on: dt.date | None = None) -> dict[int, str]:
+    """Recompute the cached Company.standing of these companies, a batch at a time."""
+    on = on or timezone.localdate()
+    standings = {}
+    for batch in _chunks(sorted(set(company_ids)), BATCH_SIZE):
+        facts = load_company_facts(batch, on)
+        batch_standings = {
+            cid: standing_of(r.severity for r in standing_results(f, on))
+            for cid, f in facts.items()
+        }
+        _write_standing(batch_standings)
+        standings.update(batch_standings)
+    return standings
+
+
+def run_compliance(company_ids=None, on=None, progress=None, batch_size=BATCH_SIZE) -> dict:
+    """Check every company (or the given ones) against the catalogue and keep the findings.
+
+    `progress(done, total)` is called after each batch. Returns a summary dict.
+    """
+    on = on or timezone.localdate()
+    companies = Company.objects.order_by("id")
+    if company_ids is not None:
+        companies = companies.filter(id__in=list(company_ids))
+    ids = list(companies.values_list("id", flat=True))
+    summary = Counter()
+    standings = Counter()
+    done = 0
+    for batch in _chunks(ids, batch_size):
+        with transaction.atomic():
+            _run_batch(batch, on, timezone.now(), summary, standings)
+        done += len(batch)
+        if progress:
+            progress(done, len(ids))
+    return {
+        "companies": len(ids),
+        "opened": summary["opened"],
+        "still_open": summary["still_open"],
+        "waived": summary["waived"],
+        "resolved": summary["resolved"],
+        "open_blockers": summary["open_blockers"],
+        "standing": {s: standings[s] for s in Standing.values},
+    }
+
+
+def _run_batch(batch, on, now, summary, standings) -> None:
+    facts = load_batch(batch, on)
+    desired: dict[tuple[str, str], tuple[Rule, Hit, int]] = {}
+    for cid, f in facts.items():
+        for rule, hit in _all_hits(f, on):
+            desired.setdefault((rule.code, hit.key), (rule, hit, cid))
+    live = {(x.rule_code, x.subject_key): x for f in facts.values() for x in f.live_findings}
+
+    new, changed = [], []
+    for key, (rule, hit, cid) in desired.items():
+        finding = live.get(key)
+        if finding is None:
+            new.append(
+                Finding(
+                    rule_code=rule.code,
+                    severity=rule.severity,
+                    subject_key=hit.key,
+                    company_id=cid,
+                    contract_id=hit.contract_id,
+                    person_id=hit.person_id,
+                    message=hit.message,
+                    first_seen=now,
+                    last_seen=now,
+                )
+            )
+            if rule.severity == Severity.BLOCKER:
+                summary["open_blockers"] += 1
+            continue
+        if finding.state == FindingState.WAIVED:
+            summary["waived"] += 1
+        else:
+            summary["still_open"] += 1
+            summary["open_blockers"] += rule.severity == Severity.BLOCKER
+        if (finding.message, finding.severity) != (hit.message, rule.severity):
+            finding.message, finding.severity = hit.message, rule.severity
+            changed.append(finding)
+    gone = [f.pk for key, f in live.items() if key not in desired]
+
+    for ids in _chunks(gone, 1000):
+        Finding.objects.filter(id__in=ids).update(state=FindingState.RESOLVED, resolved_at=now)
+    # ignore_conflicts: a concurrent run may have opened the same finding first.
+    Finding.objects.bulk_create(new, ignore_conflicts=True)
+    Finding.objects.filter(company_id__in=batch).exclude(state=FindingState.RESOLVED).update(
+        last_seen=now
+    )
+    if changed:
+        Finding.objects.bulk_update(changed, ["message", "severity"], batch_size=500)
+    summary["opened"] += len(new)
+    summary["resolved"] += len(gone)
+
+    # Standing from the findings as they now stand: one source of truth with the admin.
+    for f in facts.values():
+        f.live_findings = [x for x in f.live_findings if (x.rule_code, x.subject_key) in desired]
+    for finding in new:
+        facts[finding.company_id].live_findings.append(finding)
+    batch_standings = {
+        cid: standing_of(r.severity for r in standing_results(f, on)) for cid, f in facts.items()
+    }
+    _write_standing(batch_standings)
+    standings.update(batch_standings.values())
+
+
+def waive_finding(finding: Finding, *, user, justification: str) -> Finding:
+    """Waive an open finding, naming who and why. A waived finding no longer blocks or warns."""
+    justification = (justification or "").strip()
+    if not justification:
+        raise DomainError("A waiver needs a written justification.")
+    with transaction.atomic():
+        locked = Finding.objects.select_for_update().get(pk=finding.pk)
+        if locked.state != FindingState.OPEN:
+            raise DomainError(
+                f"Only an open finding can be waived; this one is {locked.get_state_display().lower()}."
+            )
+        locked.state = FindingState.WAIVED
+        locked.waived_by = user
+        locked.waived_at = timezone.now()
+        locked.waiver_justification = justification
+        locked.save(update_fields=["state", "waived_by", "waived_at", "waiver_justification"])
+        refresh_standing([locked.company_id])
+    return locked

@@ -1,0 +1,296 @@
+"""Rules about a proposed hire or a current contract (subject: hire).
+
+A stored contract is checked like a hire from the later of its start and today, so a contract
+that began under an earlier licence is judged on the period still ahead of it.
+"""
+
+from registry.choices import EXCLUDING_SANCTIONS, SanctionScope
+from registry.choices import Severity as S
+
+from ..base import HIRE, Hit, rule
+from .company import SAN_DEBARRED, sanction_label
+
+
+def _pairs(h):
+    return [(c, s) for c in h.countries for s in h.services]
+
+
+def _covered(h, on):
+    """(country, service, covering licences) for every pair some usable licence covers."""
+    return [(c, s, lvs) for c, s in _pairs(h) if (lvs := h.covering(on, c, s))]
+
+
+def _for_services(h, on, country):
+    """Usable licences covering `country` and at least one requested service."""
+    return [lv for lv in h.covering(on, country) if lv.services & set(h.services)]
+
+
+def _gaps(pairs) -> str:
+    return ", ".join(f"{s} in {c}" for c, s in pairs)
+
+
+LIC_COUNTRY = rule(
+    "LIC-COUNTRY",
+    S.BLOCKER,
+    "No licence for the country",
+    "Montreux Document GP 57",
+    "No active licence covers a country where the work is to be performed.",
+    HIRE,
+)
+
+
+@LIC_COUNTRY.check(HIRE)
+def _lic_country(h, on):
+    missing = [c for c in h.countries if not h.covering(on, c)]
+    if missing:
+        yield Hit(
+            h.key,
+            f"No active licence of {h.company_name} covers {', '.join(missing)}.",
+            h.contract_id,
+        )
+
+
+LIC_SERVICE = rule(
+    "LIC-SERVICE",
+    S.BLOCKER,
+    "Service not licensed",
+    "Montreux Document GP 57",
+    "The company is licensed in the country, but no active licence there covers a requested"
+    " service.",
+    HIRE,
+)
+
+
+@LIC_SERVICE.check(HIRE)
+def _lic_service(h, on):
+    gaps = [(c, s) for c, s in _pairs(h) if h.covering(on, c) and not h.covering(on, c, s)]
+    if gaps:
+        yield Hit(h.key, f"No active licence covers {_gaps(gaps)}.", h.contract_id)
+
+
+LIC_PERIOD = rule(
+    "LIC-PERIOD",
+    S.BLOCKER,
+    "Start outside licence validity",
+    "Montreux Document GP 9",
+    "The work starts on a date outside the validity of the licence that covers it.",
+    HIRE,
+)
+
+
+@LIC_PERIOD.check(HIRE)
+def _lic_period(h, on):
+    gaps, spans = [], set()
+    for c, s, lvs in _covered(h, on):
+        if not any(lv.licence.valid_from <= h.start <= lv.licence.valid_until for lv in lvs):
+            gaps.append((c, s))
+            spans.update(
+                f"{lv.licence.number}: {lv.licence.valid_from} to {lv.licence.valid_until}"
+                for lv in lvs
+            )
+    if gaps:
+        yield Hit(
+            h.key,
+            f"Start {h.start} is outside the licence validity ({'; '.join(sorted(spans))})"
+            f" for {_gaps(gaps)}.",
+            h.contract_id,
+        )
+
+
+LIC_RENEWAL = rule(
+    "LIC-RENEWAL",
+    S.WARNING,
+    "Licence ends before the work",
+    "National registers' expiry practice",
+    "The work ends after the covering licence expires: it must be renewed in time.",
+    HIRE,
+)
+
+
+@LIC_RENEWAL.check(HIRE)
+def _lic_renewal(h, on):
+    gaps, expiries = [], set()
+    for c, s, lvs in _covered(h, on):
+        started = [lv for lv in lvs if lv.licence.valid_from <= h.start <= lv.licence.valid_until]
+        if started and not any(lv.licence.valid_until >= h.end for lv in started):
+            gaps.append((c, s))
+            expiries.update(f"{lv.licence.number} on {lv.licence.valid_until}" for lv in started)
+    if gaps:
+        yield Hit(
+            h.key,
+            f"End {h.end} is after the licence expires ({'; '.join(sorted(expiries))})"
+            f" for {_gaps(gaps)}.",
+            h.contract_id,
+        )
+
+
+ARM_NOT_AUTHORISED = rule(
+    "ARM-NOT-AUTHORISED",
+    S.BLOCKER,
+    "Weapons not authorised",
+    "Montreux Document GP 9; ICoC (weapons)",
+    "Armed service is requested but the licence covering it does not authorise weapons.",
+    HIRE,
+)
+
+
+@ARM_NOT_AUTHORISED.check(HIRE)
+def _arm_not_authorised(h, on):
+    if not h.armed:
+        return
+    unarmed = [
+        c
+        for c in h.countries
+        if (lvs := _for_services(h, on, c)) and not any(lv.licence.weapons_authorised for lv in lvs)
+    ]
+    if unarmed:
+        yield Hit(
+            h.key,
+            f"Armed service requested, but no licence authorises weapons in {', '.join(unarmed)}.",
+            h.contract_id,
+        )
+
+
+ARM_CAP = rule(
+    "ARM-CAP",
+    S.BLOCKER,
+    "Too many armed personnel",
+    "Licence conditions",
+    "The planned armed personnel exceed the maximum the licence allows.",
+    HIRE,
+)
+
+
+@ARM_CAP.check(HIRE)
+def _arm_cap(h, on):
+    if not (h.armed and h.armed_personnel):
+        return
+    over = []
+    for c in h.countries:
+        armed = [lv for lv in _for_services(h, on, c) if lv.licence.weapons_authorised]
+        caps = [lv.licence.max_armed_personnel for lv in armed]
+        if armed and None not in caps and h.armed_personnel > max(caps):
+            over.append(f"{c} (at most {max(caps)})")
+    if over:
+        yield Hit(
+            h.key,
+            f"{h.armed_personnel} armed personnel planned, more than the licence allows in"
+            f" {', '.join(over)}.",
+            h.contract_id,
+        )
+
+
+def sanctions_in_scope(h, *, include_global=True):
+    """Exclusions (debarment, suspension) of the company in force during the hire, in its scope."""
+    for s in h.sanctions:
+        if s.kind not in EXCLUDING_SANCTIONS or s.person_id is not None or s.lifted_on:
+            continue
+        if s.start > h.end or (s.end is not None and s.end < h.start):
+            continue
+        if (
+            (s.scope == SanctionScope.GLOBAL and include_global)
+            or (s.scope == SanctionScope.COUNTRY and s.scope_country_id in h.countries)
+            or (s.scope == SanctionScope.MISSION and s.scope_mission_id == h.mission_id)
+        ):
+            yield s
+
+
+@SAN_DEBARRED.check(HIRE)
+def _san_debarred_hire(h, on):
+    # A global exclusion of a stored contract's company is already a company finding.
+    for s in sanctions_in_scope(h, include_global=h.contract is None):
+        yield Hit(f"{h.key}:sanction:{s.pk}", sanction_label(s) + ".", h.contract_id)
+
+
+CTR_SIGNED_UNLICENSED = rule(
+    "CTR-SIGNED-UNLICENSED",
+    S.WARNING,
+    "Contract signed without a licence",
+    "Oversight red flag",
+    "The contract was signed on a day no licence covering its countries and services was active.",
+    HIRE,
+)
+
+
+@CTR_SIGNED_UNLICENSED.check(HIRE)
+def _ctr_signed_unlicensed(h, on):
+    if h.signed_on is None:
+        return
+    gaps = [
+        (c, s)
+        for c, s in _pairs(h)
+        if not any(
+            c in lv.countries and s in lv.services and lv.was_active_on(h.signed_on)
+            for lv in h.licences
+        )
+    ]
+    if gaps:
+        yield Hit(
+            h.key,
+            f"Signed on {h.signed_on} when no licence covered {_gaps(gaps)}.",
+            h.contract_id,
+        )
+
+
+SUB_UNLICENSED = rule(
+    "SUB-UNLICENSED",
+    S.BLOCKER,
+    "Unlicensed subcontractor",
+    "Montreux Document GP 31; UK Approved Contractor Scheme",
+    "A subcontractor lacks an active licence covering the work subcontracted to it.",
+    HIRE,
+)
+
+
+@SUB_UNLICENSED.check(HIRE)
+def _sub_unlicensed(h, on):
+    for sub in h.subcontracts:
+        gaps = [(c, s) for c, s in _pairs(sub) if not sub.covering(on, c, s)]
+        if gaps:
+            yield Hit(
+                f"{h.key}:subcontract:{sub.contract.pk}",
+                f"Subcontractor {sub.company_name} ({sub.label}) has no active licence for"
+                f" {_gaps(gaps)}.",
+                h.contract_id,
+            )
+
+
+COORD_OVERLAP = rule(
+    "COORD-OVERLAP",
+    S.INFO,
+    "Also contracted by others",
+    "Source report, para. 26 (coordination between missions and clients)",
+    "Another mission or client contracts the company in the same country in overlapping dates.",
+    HIRE,
+)
+
+
+def overlapping(h) -> list:
+    """The company's other current contracts, for another client or mission, sharing a country
+    and overlapping in dates."""
+    found = []
+    for o in h.others:
+        other_party = o.client_id != h.client_id and (
+            h.mission_id is None or o.mission_id != h.mission_id
+        )
+        if (
+            other_party
+            and set(o.countries) & set(h.countries)
+            and o.contract.start <= h.end
+            and o.end >= h.start
+        ):
+            found.append(o)
+    return found
+
+
+@COORD_OVERLAP.check(HIRE)
+def _coord_overlap(h, on):
+    others = overlapping(h)
+    if others:
+        parts = [
+            f"{o.contract.reference} for {o.contract.mission or o.contract.client}"
+            f" in {', '.join(sorted(set(o.countries) & set(h.countries)))}"
+            f" ({o.contract.start} to {o.end})"
+            for o in others
+        ]
+        yield Hit(h.key, "Also contracted: " + "; ".join(parts) + ".", h.contract_id)
