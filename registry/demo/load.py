@@ -10,7 +10,6 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from registry.compliance import run_compliance
-
 from registry.errors import DomainError
 
 
