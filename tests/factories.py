@@ -194,3 +194,12 @@ class ContractFactory(factory.django.DjangoModelFactory):
     def services(obj, create, extracted, **kwargs):
         if create:
             obj.services.set(service(c) for c in (extracted or ["unarmed_guarding"]))
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Person
+
+    full_name = factory.Sequence(lambda n: f"Alex Fictional {n}")
+    nationality = factory.LazyFunction(lambda: country("KE"))
+    identity_hash = factory.Sequence(lambda n: m.identity_hash("KE", f"A{n:07d}"))
