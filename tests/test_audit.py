@@ -20,7 +20,7 @@ from registry.audit import recorder
 from registry.audit.chain import verify_chain
 from registry.audit.context import audit_context, os_user
 from registry.audit.models import AuditEntry
-from registry.audit.queries import entries, history_url
+from registry.audit.queries import company_history_url, entries, history_url
 from registry.choices import LicenceAction as A
 from registry.choices import LicenceState as S
 from registry.models import Company, Licence, LicensingAuthority
@@ -272,3 +272,11 @@ def test_admin_change_page_links_to_the_object_history(client, admin_user, compa
     listing = client.get(url)
     assert listing.status_code == 200
     assert list(listing.context["cl"].result_list) == list(entries(obj=company))
+    listing = client.get(company_history_url(company))
+    assert list(listing.context["cl"].result_list) == list(entries(company=company))
+
+
+def test_a_login_is_not_a_change(client, regulator):
+    count = AuditEntry.objects.count()
+    assert client.login(username="regulator", password="correct-horse-battery")
+    assert AuditEntry.objects.count() == count

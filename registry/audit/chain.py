@@ -92,12 +92,13 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
     connection = connections[using]
     # savepoint=False: inside the caller's transaction this adds no query; outside one (autocommit)
     # it makes lock, read and insert one transaction.
-    with transaction.atomic(using=using, savepoint=False):
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_signed64(ADVISORY_LOCK_KEY)])
-        head = AuditEntry.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
-        seq, prev = head or (0, GENESIS)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_signed64(ADVISORY_LOCK_KEY)])
+        # Plain SQL: this runs on every write, and the ORM's query building is the larger cost.
+        cursor.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")
+        seq, prev = cursor.fetchone() or (0, GENESIS)
         now = timezone.now()
         for entry in entries:
             seq += 1

@@ -131,6 +131,8 @@ def _pre_save(sender, instance, raw, using, update_fields, **kwargs):
     instance._audit_old = None
     if instance.pk is None:
         return
+    if update_fields is not None and set(update_fields) <= IGNORED_ON_UPDATE:
+        return  # e.g. a login touching last_login
     attnames = [f.attname for f in _fields(sender, update_fields)]
     instance._audit_old = (
         sender._base_manager.using(using).filter(pk=instance.pk).values(*attnames).first()
@@ -139,6 +141,8 @@ def _pre_save(sender, instance, raw, using, update_fields, **kwargs):
 
 def _post_save(sender, instance, created, raw, using, update_fields, **kwargs):
     old = instance.__dict__.pop("_audit_old", None)
+    if not created and update_fields is not None and set(update_fields) <= IGNORED_ON_UPDATE:
+        return
     fields = _fields(sender, update_fields)
     if created or old is None:
         action = Action.CREATE
