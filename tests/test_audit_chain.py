@@ -1,5 +1,8 @@
 """Audit hash chain: verification, tamper detection, append-only table, concurrent appends."""
 
+import datetime as dt
+import hashlib
+import json
 import threading
 
 import pytest
@@ -27,6 +30,7 @@ def tamper(sql, params=()):
 @pytest.fixture
 def history(db):
     f.LicenceFactory.create_batch(2)
+    f.CompanyFactory(legal_name='Société "Garde\tNord" — Ωmega\n', address="Line 1\x01")
     return list(AuditEntry.objects.order_by("seq"))
 
 
@@ -102,3 +106,17 @@ def test_concurrent_appends_keep_one_valid_chain():
     assert errors == []
     assert AuditEntry.objects.count() == writers * per_writer
     assert verify_chain() == (True, None)
+
+
+def test_an_outside_verifier_following_docs_audit_md_agrees(history):
+    """The documented format, implemented without registry code, verifies the real chain."""
+    fields = ["seq", "actor_id", "actor_label", "channel", "request_id", "object_type"]
+    fields += ["object_id", "company_id", "action", "changes", "event", "reason", "prev_hash"]
+    prev = "0" * 64
+    for row in AuditEntry.objects.order_by("seq").values(*fields, "at", "hash"):
+        doc = {k: row[k] for k in fields} | {"v": 1}
+        doc["at"] = row["at"].astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        data = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert row["prev_hash"] == prev
+        assert hashlib.sha256(data.encode()).hexdigest() == row["hash"]
+        prev = row["hash"]
