@@ -2,6 +2,7 @@
 
 import base64
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -31,6 +32,8 @@ from . import factories as f
 
 def web_view(request):
     LicensingAuthority.objects.create(name=request.POST["name"], country_id="KE")
+    if request.POST.get("fail"):
+        raise RuntimeError("the view failed after writing")
     return HttpResponse("ok")
 
 
@@ -130,6 +133,16 @@ def test_web_channel_records_the_signed_in_user(client, regulator):
     )
 
 
+def test_a_failing_request_keeps_neither_change_nor_entry(client, regulator):
+    client.force_login(regulator)
+    client.raise_request_exception = False
+    count = AuditEntry.objects.count()
+    response = client.post("/probe/", {"name": "Half-written Board", "fail": "1"})
+    assert response.status_code == 500
+    assert not LicensingAuthority.objects.filter(name="Half-written Board").exists()
+    assert AuditEntry.objects.count() == count
+
+
 def test_api_channel_records_the_user_authenticated_by_the_view(client):
     user = f.UserFactory(username="integrator")
     token = base64.b64encode(b"integrator:correct-horse-battery").decode()
@@ -143,7 +156,7 @@ def test_api_channel_records_the_user_authenticated_by_the_view(client):
 
 def test_command_channel_names_the_command_and_the_os_user():
     licence = f.LicenceFactory(valid_until=dt.date.today() - dt.timedelta(days=1))
-    call_command("expire_licences", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("expire_licences", stdout=io.StringIO())
     rows = AuditEntry.objects.filter(channel="command")
     assert {e.actor_label for e in rows} == {f"command:expire_licences (os:{os_user()})"}
     event = rows.get(action="event")
@@ -272,6 +285,10 @@ def test_admin_change_page_links_to_the_object_history(client, admin_user, compa
     listing = client.get(url)
     assert listing.status_code == 200
     assert list(listing.context["cl"].result_list) == list(entries(obj=company))
+    entry = entries(obj=company).first()
+    detail = client.get(f"/admin/audit/auditentry/{entry.seq}/change/")
+    assert detail.status_code == 200 and entry.hash in detail.content.decode()
+    assert client.post(f"/admin/audit/auditentry/{entry.seq}/delete/").status_code == 403
     listing = client.get(company_history_url(company))
     assert list(listing.context["cl"].result_list) == list(entries(company=company))
 
