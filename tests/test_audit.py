@@ -297,3 +297,14 @@ def test_a_login_is_not_a_change(client, regulator):
     count = AuditEntry.objects.count()
     assert client.login(username="regulator", password="correct-horse-battery")
     assert AuditEntry.objects.count() == count
+
+
+def test_collect_writes_the_entries_of_row_by_row_saves_in_one_insert(
+    company, django_assert_max_num_queries
+):
+    # 30 inserts; savepoint and release (2); lock, chain head, one audit insert (3).
+    with django_assert_max_num_queries(30 + 5), transaction.atomic(), recorder.collect():
+        for n in range(30):
+            company.aliases.create(name=f"Trading name {n}")
+    assert entries(company=company, object_type="registry.companyalias").count() == 30
+    assert verify_chain() == (True, None)

@@ -7,14 +7,16 @@ many-to-many change is {"field": {"added": [ids], "removed": [ids]}}. Foreign ke
 ids. Secrets and identity values are replaced by "[masked]".
 """
 
+import contextlib
 import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.apps import apps
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from . import chain
@@ -57,7 +59,34 @@ def connect_signals() -> None:
             m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=uid)
 
 
+_buffer: ContextVar[list | None] = ContextVar("audit_buffer", default=None)
+
+
 # --- public API -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def collect():
+    """Hold the entries of ordinary saves and deletes made in the block and write them in one
+    insert at its end, e.g. an import saving row by row. Use it inside the transaction that does
+    the writes, so the entries still commit with them.
+    """
+    if _buffer.get() is not None:
+        yield
+        return
+    entries: list[AuditEntry] = []
+    token = _buffer.set(entries)
+    try:
+        yield
+    except BaseException:
+        _buffer.reset(token)
+        connection = transaction.get_connection(router.db_for_write(AuditEntry))
+        # Writes that stay (autocommit, or a caller that goes on) keep their entries.
+        if not (connection.in_atomic_block and connection.needs_rollback):
+            chain.append(entries)
+        raise
+    _buffer.reset(token)
+    chain.append(entries)
 
 
 def record_event(obj, event: str, reason: str = "", actor=None, changes=None) -> AuditEntry:
@@ -77,7 +106,7 @@ def record_bulk(changes: Iterable[Change], actor=None) -> list[AuditEntry]:
 
     Services call it after bulk_create() or queryset.update(), which send no signals.
     """
-    return chain.append([_entry(change, actor=actor) for change in changes])
+    return _write([_entry(change, actor=actor) for change in changes])
 
 
 def created(obj, company_id=None) -> Change:
@@ -156,13 +185,13 @@ def _post_save(sender, instance, created, raw, using, update_fields, **kwargs):
         if not changes:
             return
     change = Change(sender, instance.pk, action, changes, company_of(instance))
-    chain.append([_entry(change, channel=Channel.FIXTURE if raw else None)])
+    _write([_entry(change, channel=Channel.FIXTURE if raw else None)])
 
 
 def _post_delete(sender, instance, using, **kwargs):
     changes = {f.name: [_value(f, getattr(instance, f.attname)), None] for f in _fields(sender)}
     change = Change(sender, instance.pk, Action.DELETE, changes, company_of(instance))
-    chain.append([_entry(change)])
+    _write([_entry(change)])
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, using, **kwargs):
@@ -200,6 +229,14 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, using, **kwar
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _write(entries: list[AuditEntry]) -> list[AuditEntry]:
+    buffer = _buffer.get()
+    if buffer is None:
+        return chain.append(entries)
+    buffer.extend(entries)
+    return entries
 
 
 def _entry(change: Change, actor=None, channel=None) -> AuditEntry:
