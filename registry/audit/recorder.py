@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -120,7 +121,10 @@ def created(obj, company_id=None) -> Change:
 def updated(model, object_id, old: dict, new: dict, company_id=None) -> Change:
     """The Change for a row written by queryset.update(); `old` and `new` map field names to values."""
     changes = {
-        name: [_value(model._meta.get_field(name), old.get(name)), _value_named(model, name, value)]
+        name: [
+            _value(model._meta.get_field(name), old.get(name)),
+            _value(model._meta.get_field(name), value),
+        ]
         for name, value in new.items()
         if name not in IGNORED_ON_UPDATE and old.get(name) != value
     }
@@ -141,7 +145,7 @@ def company_of(obj, query=True) -> int | None:
     for name in ("licence", "contract"):
         try:
             field = opts.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             continue
         if field.is_cached(obj):
             parent = getattr(obj, name)
@@ -288,10 +292,6 @@ def _value(field, value):
     if _masked(field.name) and value not in (None, ""):
         return MASK
     return _jsonable(value)
-
-
-def _value_named(model, name, value):
-    return _value(model._meta.get_field(name), value)
 
 
 def _to_python(field, value):
