@@ -40,6 +40,8 @@ class AuditContext:
             return None, actor.label
         if isinstance(actor, str):
             return None, actor
+        if not actor.is_authenticated:
+            return None, "anonymous"
         return actor.pk, actor.get_username()
 
 
