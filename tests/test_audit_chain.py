@@ -39,6 +39,7 @@ def test_an_untouched_chain_verifies(history, capsys):
     assert history[0].prev_hash == GENESIS
     assert all(e.prev_hash == p.hash for p, e in zip(history, history[1:], strict=False))
     assert verify_chain() == (True, None)
+    assert history[0].at_canonical.endswith("Z") and len(history[0].at_canonical) == 27
     call_command("verify_audit")
     assert capsys.readouterr().out.strip() == f"ok ({len(history)} entries)"
 

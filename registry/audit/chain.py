@@ -32,7 +32,7 @@ ADVISORY_LOCK_KEY = 0x5A0D_17A0_D17C_4A1B
 
 
 def canonical_timestamp(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # as AuditEntry.at_canonical
 
 
 def canonical_bytes(entry: dict) -> bytes:

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -115,3 +117,8 @@ class AuditEntry(models.Model):
     def __str__(self):
         what = self.event or self.action
         return f"#{self.seq} {what} {self.object_type}:{self.object_id} by {self.actor_label}"
+
+    @property
+    def at_canonical(self) -> str:
+        """`at` exactly as hashed (UTC, six fractional digits): what exports should show."""
+        return self.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
