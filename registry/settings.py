@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "registry",
+    "registry.audit",
     "api",
 ]
 
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its process_view (one transaction per writing request) runs after the CSRF check.
+    "registry.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"

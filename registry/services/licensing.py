@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from registry.audit import recorder as audit
 from registry.choices import LicenceAction as A
 from registry.choices import LicenceState as S
 from registry.errors import DomainError, IllegalTransition
@@ -92,6 +93,7 @@ def transition(
         locked.save(
             update_fields=["state", "state_changed_at", "valid_from", "valid_until", "updated_at"]
         )
+        audit.record_event(locked, f"licence.{action}", reason=reason, actor=actor)
         refresh_standing([locked.company_id])
     # Keep the caller's instance in step with the row.
     licence.state, licence.state_changed_at = locked.state, locked.state_changed_at
@@ -112,11 +114,11 @@ def expire_licences(today: dt.date | None = None, actor=None) -> list[int]:
         due = list(
             Licence.objects.select_for_update()
             .lapsed_by(today)
-            .values_list("id", "state", "company_id", "valid_until")
+            .values_list("id", "state", "company_id", "valid_until", "state_changed_at")
         )
         if not due:
             return []
-        LicenceEvent.objects.bulk_create(
+        events = LicenceEvent.objects.bulk_create(
             LicenceEvent(
                 licence_id=licence_id,
                 action=A.EXPIRE,
@@ -126,10 +128,30 @@ def expire_licences(today: dt.date | None = None, actor=None) -> list[int]:
                 reason=f"Validity ended on {valid_until.isoformat()}.",
                 **actor_fields(actor),
             )
-            for licence_id, state, _company, valid_until in due
+            for licence_id, state, _company, valid_until, _changed in due
         )
         Licence.objects.filter(id__in=[row[0] for row in due]).update(
             state=S.EXPIRED, state_changed_at=now, updated_at=now
+        )
+        company_of = {row[0]: row[2] for row in due}
+        audit.record_bulk(
+            [audit.created(e, company_id=company_of[e.licence_id]) for e in events]
+            + [
+                audit.updated(
+                    Licence,
+                    licence_id,
+                    {"state": state, "state_changed_at": changed},
+                    {"state": S.EXPIRED, "state_changed_at": now},
+                    company_id=company,
+                )
+                for licence_id, state, company, _until, changed in due
+            ]
+            + [
+                audit.event(
+                    Licence, e.licence_id, "licence.expire", e.reason, company_of[e.licence_id]
+                )
+                for e in events
+            ]
         )
         companies = sorted({row[2] for row in due})
         refresh_standing(companies, on=today)

@@ -1,0 +1,322 @@
+"""Recording: signals for ordinary saves, deletes and many-to-many changes of every registry
+model; record_bulk() for set-based writes (bulk_create, queryset.update); record_event() for
+domain events. Entries go into the caller's transaction through chain.append().
+
+`changes` is {"field": [old, new]} (old is null on create, new is null on delete); a
+many-to-many change is {"field": {"added": [ids], "removed": [ids]}}. Foreign keys appear as
+ids. Secrets and identity values are replaced by "[masked]".
+"""
+
+import contextlib
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from contextvars import ContextVar
+from typing import NamedTuple
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, router, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from . import chain
+from .context import current
+from .models import Action, AuditEntry, Channel
+
+MASK = "[masked]"
+# A field whose name contains one of these never has its value recorded.
+MASKED_NAME_PARTS = ("password", "secret", "token", "identity_hash", "api_key")
+# Bookkeeping that changes on every save; not worth an entry on its own.
+IGNORED_ON_UPDATE = {"updated_at", "last_login"}
+EXTRA_AUDITED_MODELS = ["auth.User", "auth.Group"]
+
+
+class Change(NamedTuple):
+    """One row for record_bulk()."""
+
+    model: type[models.Model]
+    object_id: object
+    action: str
+    changes: dict
+    company_id: int | None = None
+    event: str = ""
+    reason: str = ""
+
+
+def audited_models() -> list[type[models.Model]]:
+    registry = list(apps.get_app_config("registry").get_models())
+    return registry + [apps.get_model(label) for label in EXTRA_AUDITED_MODELS]
+
+
+def connect_signals() -> None:
+    # Connected per model (not globally) so unaudited models keep Django's fast paths.
+    for model in audited_models():
+        uid = f"audit:{model._meta.label_lower}"
+        pre_save.connect(_pre_save, sender=model, dispatch_uid=uid)
+        post_save.connect(_post_save, sender=model, dispatch_uid=uid)
+        post_delete.connect(_post_delete, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=uid)
+
+
+_buffer: ContextVar[list | None] = ContextVar("audit_buffer", default=None)
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def collect():
+    """Hold the entries of ordinary saves and deletes made in the block and write them in one
+    insert at its end, e.g. an import saving row by row. Use it inside the transaction that does
+    the writes, so the entries still commit with them.
+    """
+    if _buffer.get() is not None:
+        yield
+        return
+    entries: list[AuditEntry] = []
+    token = _buffer.set(entries)
+    try:
+        yield
+    except BaseException:
+        _buffer.reset(token)
+        connection = transaction.get_connection(router.db_for_write(AuditEntry))
+        # Writes that stay (autocommit, or a caller that goes on) keep their entries.
+        if not (connection.in_atomic_block and connection.needs_rollback):
+            chain.append(entries)
+        raise
+    _buffer.reset(token)
+    chain.append(entries)
+
+
+def record_event(obj, event: str, reason: str = "", actor=None, changes=None) -> AuditEntry:
+    """Record a domain event about `obj`, e.g. record_event(licence, "licence.suspend", reason=...).
+
+    `actor` (a user or SystemActor) overrides the context's actor; the channel and request id
+    still come from the context.
+    """
+    change = Change(
+        type(obj), obj.pk, Action.EVENT, changes or {}, company_of(obj), event, reason or ""
+    )
+    return record_bulk([change], actor=actor)[0]
+
+
+def record_bulk(changes: Iterable[Change], actor=None) -> list[AuditEntry]:
+    """Record many changes at once: one entry per row, three queries at most whatever the count.
+
+    Services call it after bulk_create() or queryset.update(), which send no signals.
+    """
+    return _write([_entry(change, actor=actor) for change in changes])
+
+
+def created(obj, company_id=None) -> Change:
+    """The Change for an object just written by bulk_create() (its pk must be set)."""
+    fields = _fields(type(obj))
+    changes = {f.name: [None, _value(f, getattr(obj, f.attname))] for f in fields}
+    company = company_id if company_id is not None else company_of(obj, query=False)
+    return Change(type(obj), obj.pk, Action.CREATE, changes, company)
+
+
+def updated(model, object_id, old: dict, new: dict, company_id=None) -> Change:
+    """The Change for a row written by queryset.update(); `old` and `new` map field names to values."""
+    changes = {
+        name: [
+            _value(model._meta.get_field(name), old.get(name)),
+            _value(model._meta.get_field(name), value),
+        ]
+        for name, value in new.items()
+        if name not in IGNORED_ON_UPDATE and old.get(name) != value
+    }
+    return Change(model, object_id, Action.UPDATE, changes, company_id)
+
+
+def event(model, object_id, name: str, reason: str = "", company_id=None, changes=None) -> Change:
+    return Change(model, object_id, Action.EVENT, changes or {}, company_id, name, reason)
+
+
+def company_of(obj, query=True) -> int | None:
+    """The id of the company `obj` belongs to (the company itself for a Company), or None."""
+    opts = obj._meta
+    if opts.label_lower == "registry.company":
+        return obj.pk
+    if hasattr(obj, "company_id"):
+        return obj.company_id
+    for name in ("licence", "contract"):
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.is_cached(obj):
+            parent = getattr(obj, name)
+            return getattr(parent, "company_id", None) if parent is not None else None
+        parent_id = getattr(obj, field.attname)
+        if query and parent_id is not None and hasattr(field.related_model, "company_id"):
+            manager = field.related_model._base_manager
+            return manager.filter(pk=parent_id).values_list("company_id", flat=True).first()
+    return None
+
+
+# --- signal receivers ---------------------------------------------------------------------------
+
+
+def _pre_save(sender, instance, raw, using, update_fields, **kwargs):
+    instance._audit_old = None
+    if instance.pk is None:
+        return
+    if update_fields is not None and set(update_fields) <= IGNORED_ON_UPDATE:
+        return  # e.g. a login touching last_login
+    attnames = [f.attname for f in _fields(sender, update_fields)]
+    instance._audit_old = (
+        sender._base_manager.using(using).filter(pk=instance.pk).values(*attnames).first()
+    )
+
+
+def _post_save(sender, instance, created, raw, using, update_fields, **kwargs):
+    old = instance.__dict__.pop("_audit_old", None)
+    if not created and update_fields is not None and set(update_fields) <= IGNORED_ON_UPDATE:
+        return
+    fields = _fields(sender, update_fields)
+    if created or old is None:
+        action = Action.CREATE
+        changes = {f.name: [None, _value(f, getattr(instance, f.attname))] for f in fields}
+    else:
+        action, changes = Action.UPDATE, {}
+        for f in fields:
+            before, after = old[f.attname], _to_python(f, getattr(instance, f.attname))
+            if f.name not in IGNORED_ON_UPDATE and before != after:
+                changes[f.name] = [_value(f, before), _value(f, after)]
+        if not changes:
+            return
+    change = Change(sender, instance.pk, action, changes, company_of(instance))
+    _write([_entry(change, channel=Channel.FIXTURE if raw else None)])
+
+
+def _post_delete(sender, instance, using, **kwargs):
+    changes = {f.name: [_value(f, getattr(instance, f.attname)), None] for f in _fields(sender)}
+    change = Change(sender, instance.pk, Action.DELETE, changes, company_of(instance))
+    _write([_entry(change)])
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, using, **kwargs):
+    if action == "pre_clear":
+        instance._audit_cleared = _current_m2m_ids(sender, instance, reverse, model)
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action == "post_clear":
+        pk_set = instance.__dict__.pop("_audit_cleared", [])
+    if not pk_set:
+        return
+    key = "added" if action == "post_add" else "removed"
+    if not reverse:
+        field = _m2m_field(type(instance), sender)
+        ids = sorted(pk_set, key=str)
+        changes = {field.name: {key: [_jsonable(i) for i in ids]}}
+        rows = [Change(type(instance), instance.pk, Action.UPDATE, changes, company_of(instance))]
+    else:
+        # e.g. service.licences.add(...): the change belongs to each licence.
+        field = _m2m_field(model, sender)
+        companies = {}
+        if hasattr(model, "company_id"):
+            companies = dict(
+                model._base_manager.using(using)
+                .filter(pk__in=pk_set)
+                .values_list("pk", "company_id")
+            )
+        changes = {field.name: {key: [_jsonable(instance.pk)]}}
+        rows = [
+            Change(model, pk, Action.UPDATE, changes, companies.get(pk))
+            for pk in sorted(pk_set, key=str)
+        ]
+    record_bulk(rows)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _write(entries: list[AuditEntry]) -> list[AuditEntry]:
+    buffer = _buffer.get()
+    if buffer is None:
+        return chain.append(entries)
+    buffer.extend(entries)
+    return entries
+
+
+def _entry(change: Change, actor=None, channel=None) -> AuditEntry:
+    ctx = current()
+    actor_id, label = ctx.resolve_actor(actor)
+    return AuditEntry(
+        actor_id=actor_id,
+        actor_label=label[:150],
+        channel=channel or ctx.channel,
+        request_id=ctx.request_id,
+        object_type=change.model._meta.label_lower,
+        object_id=str(change.object_id),
+        company_id=change.company_id,
+        action=change.action,
+        changes=_jsonable(change.changes),
+        event=change.event,
+        reason=change.reason,
+    )
+
+
+def _fields(model, update_fields=None) -> list[models.Field]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if update_fields is not None:
+        wanted = set(update_fields)
+        fields = [f for f in fields if f.name in wanted or f.attname in wanted]
+    return fields
+
+
+def _m2m_field(model, through) -> models.ManyToManyField:
+    return next(f for f in model._meta.many_to_many if f.remote_field.through is through)
+
+
+def _current_m2m_ids(through, instance, reverse, model) -> list:
+    field = _m2m_field(model if reverse else type(instance), through)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    if reverse:
+        source, target = target, source
+    ids = through._base_manager.filter(**{source: instance.pk}).values_list(
+        f"{target}_id", flat=True
+    )
+    return list(ids)
+
+
+def _masked(name: str) -> bool:
+    return any(part in name for part in MASKED_NAME_PARTS)
+
+
+def _value(field, value):
+    if _masked(field.name) and value not in (None, ""):
+        return MASK
+    return _jsonable(value)
+
+
+def _to_python(field, value):
+    try:
+        return field.to_python(value)
+    except Exception:
+        return value
+
+
+def _jsonable(value):
+    """Only JSON types without floats, so the chain's canonical form is unambiguous."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float | decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((_jsonable(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return _jsonable(value.pk)
+    if isinstance(value, bytes | memoryview):
+        return MASK
+    return str(value)
