@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from registry.audit import recorder as audit
 from registry.choices import FindingState, Severity, Standing
 from registry.errors import DomainError
 from registry.models import Company, Finding
@@ -210,19 +211,25 @@ def _run_batch(batch, on, now, summary, standings) -> None:
             summary["still_open"] += 1
             summary["open_blockers"] += rule.severity == Severity.BLOCKER
         if (finding.message, finding.severity) != (hit.message, rule.severity):
+            before = {"message": finding.message, "severity": finding.severity}
             finding.message, finding.severity = hit.message, rule.severity
-            changed.append(finding)
-    gone = [f.pk for key, f in live.items() if key not in desired]
+            changed.append((finding, before))
+    gone = [f for key, f in live.items() if key not in desired]
 
-    for ids in _chunks(gone, 1000):
-        Finding.objects.filter(id__in=ids).update(state=FindingState.RESOLVED, resolved_at=now)
+    for chunk in _chunks(gone, 1000):
+        Finding.objects.filter(id__in=[f.pk for f in chunk]).update(
+            state=FindingState.RESOLVED, resolved_at=now
+        )
     # ignore_conflicts: a concurrent run may have opened the same finding first.
     Finding.objects.bulk_create(new, ignore_conflicts=True)
     Finding.objects.filter(company_id__in=batch).exclude(state=FindingState.RESOLVED).update(
         last_seen=now
     )
     if changed:
-        Finding.objects.bulk_update(changed, ["message", "severity"], batch_size=500)
+        Finding.objects.bulk_update(
+            [f for f, _ in changed], ["message", "severity"], batch_size=500
+        )
+    _audit_batch(batch, now, new, gone, changed)
     summary["opened"] += len(new)
     summary["resolved"] += len(gone)
 
@@ -236,6 +243,36 @@ def _run_batch(batch, on, now, summary, standings) -> None:
     }
     _write_standing(batch_standings)
     standings.update(batch_standings.values())
+
+
+def _audit_batch(batch, now, new, gone, changed) -> None:
+    """Record what the run changed in one bulk write. Bumping last_seen is not recorded: it is
+    bookkeeping of every run, and the opening and resolving entries already date each finding."""
+    # ignore_conflicts leaves primary keys unset on PostgreSQL: read the rows this run opened.
+    opened = list(Finding.objects.filter(company_id__in=batch, first_seen=now)) if new else []
+    audit.record_bulk(
+        [audit.created(f, company_id=f.company_id) for f in opened]
+        + [
+            audit.updated(
+                Finding,
+                f.pk,
+                {"state": f.state, "resolved_at": None},
+                {"state": FindingState.RESOLVED, "resolved_at": now},
+                company_id=f.company_id,
+            )
+            for f in gone
+        ]
+        + [
+            audit.updated(
+                Finding,
+                f.pk,
+                before,
+                {"message": f.message, "severity": f.severity},
+                company_id=f.company_id,
+            )
+            for f, before in changed
+        ]
+    )
 
 
 def waive_finding(finding: Finding, *, user, justification: str) -> Finding:
@@ -254,5 +291,6 @@ def waive_finding(finding: Finding, *, user, justification: str) -> Finding:
         locked.waived_at = timezone.now()
         locked.waiver_justification = justification
         locked.save(update_fields=["state", "waived_by", "waived_at", "waiver_justification"])
+        audit.record_event(locked, "finding.waive", reason=justification, actor=user)
         refresh_standing([locked.company_id])
     return locked

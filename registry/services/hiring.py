@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from registry.audit import recorder as audit
 from registry.choices import SERVICE_CODES, Severity, Verdict
 from registry.compliance.base import years_before
 from registry.compliance.engine import hire_results
@@ -194,4 +195,5 @@ def run_hiring_check(
     with transaction.atomic():
         check.full_clean(exclude=["findings", "coordination"])
         check.save()
+        audit.record_event(check, "hiring_check.asked", reason=f"Verdict: {check.verdict}.")
     return check
