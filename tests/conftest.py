@@ -44,3 +44,9 @@ def admin_user(db):
     user = f.UserFactory(username="admin", is_staff=True, is_superuser=True)
     f.ProfileFactory(user=user, role=Role.ADMIN)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness only slows the suite down; tests hash with MD5."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
