@@ -34,7 +34,7 @@
       data: { labels: block.labels, datasets: datasets },
       options: {
         scales: {
-          count: { type: "linear", position: "left", beginAtZero: true, ticks: { precision: 0 },
+          count: { type: "linear", position: "left", beginAtZero: true, grace: "10%", ticks: { precision: 0 },
                    title: { display: true, text: "Contracts" } },
           value: { type: "linear", position: "right", beginAtZero: true, display: block.values.length > 0,
                    grid: { drawOnChartArea: false }, title: { display: true, text: "Value" } }
