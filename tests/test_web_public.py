@@ -93,4 +93,4 @@ def test_company_page_runs_a_fixed_number_of_queries(client, django_assert_max_n
         company.aliases.create(name="Second name")
 
     url = reverse("web:company", args=[company.pk])
-    assert_fixed_queries(client, url, grow, 12, django_assert_max_num_queries)
+    assert_fixed_queries(client, url, grow, 18, django_assert_max_num_queries)

@@ -212,4 +212,4 @@ def test_company_page_for_a_regulator_runs_a_fixed_number_of_queries(
     grow = lambda: add_rows(10)  # noqa: E731
 
     url = reverse("web:company", args=[company.pk])
-    assert_fixed_queries(reg_client, url, grow, 22, django_assert_max_num_queries)
+    assert_fixed_queries(reg_client, url, grow, 28, django_assert_max_num_queries)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from registry import access
-from registry.choices import Role
+from registry.choices import SERVICE_CATALOGUE, Role
 from registry.models import Mission
 
 from ..errors import add_validation_error
@@ -48,4 +48,6 @@ def hiring_result(request, pk):
     check = get_object_or_404(
         access.hiring_checks(v).select_related("company", "mission", "client", "asked_by"), pk=pk
     )
-    return render(request, "registry/hiring_result.html", {"check": check})
+    names = {s.code: s.name for s in SERVICE_CATALOGUE}
+    services = [names.get(code, code) for code in check.services]
+    return render(request, "registry/hiring_result.html", {"check": check, "services": services})

@@ -1,6 +1,5 @@
 """The change history of one object, from the audit trail. Auditors and admins only."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -26,17 +25,16 @@ def object_history(request, kind, pk):
         raise Http404("No history for this kind of record.")
     obj = get_object_or_404(KINDS[kind](request.user), pk=pk)
     # Built in parallel by the audit engineer (interfaces.md §5).
-    from registry.audit.models import AuditEntry
+    from registry.audit.queries import entries
 
-    entries = (
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-        )
-        .select_related("actor")
-        .order_by("-seq")[:HISTORY_LIMIT]
-    )
+    # A company's history includes what belongs to it: licences, contracts, incidents ...
+    found = entries(company=obj) if kind == "company" else entries(obj=obj)
+    rows = [
+        {"entry": e, "changes": sorted((e.changes or {}).items())}
+        for e in found.select_related("actor")[:HISTORY_LIMIT]
+    ]
     return render(
         request,
         "registry/history.html",
-        {"object": obj, "kind": kind, "entries": list(entries), "limit": HISTORY_LIMIT},
+        {"object": obj, "kind": kind, "rows": rows, "limit": HISTORY_LIMIT},
     )
