@@ -57,6 +57,10 @@ def test_regulator_suspends_a_licence_and_the_badge_changes(page, login, kestrel
     page.goto(f"/companies/{kestrel.pk}/")
     expect(page.locator("#standing .badge")).to_have_text("✓ Good standing")
     page.get_by_role("link", name="Grant, suspend, renew… licence PSRA-2024-0042").click()
+    # htmx opens the form in a panel of the company page and moves focus to it.
+    panel = page.locator("#licence-action-panel")
+    expect(panel.get_by_role("heading")).to_be_focused()
+    assert page.url.endswith(f"/companies/{kestrel.pk}/")
     page.get_by_label("Action").select_option("suspend")
     page.get_by_label("Reason").fill("Inspection found unregistered weapons.")
     page.get_by_role("button", name="Apply").click()
