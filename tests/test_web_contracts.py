@@ -135,3 +135,28 @@ def test_auditor_browses_every_contract(client, auditor):
     client.force_login(auditor)
     text = client.get(reverse("web:contracts")).text
     assert "ANY-1" in text and "ANY-2" in text and "Register a contract" not in text
+
+
+def test_officer_edits_own_contract_but_not_another_missions(officer_client, own_client_org):
+    own = f.ContractFactory(client=own_client_org, reference="OWN-9", status="active")
+    foreign = f.ContractFactory(reference="FOREIGN-9")
+    page = officer_client.get(reverse("web:contract", args=[own.pk])).text
+    assert reverse("web:contract_edit", args=[own.pk]) in page
+    form = officer_client.get(reverse("web:contract_edit", args=[own.pk])).text
+    assert 'value="OWN-9"' in form
+    data = _contract_post(own.company, own_client_org, own.mission, reference="OWN-9")
+    data.update(status="terminated_cause", termination_reason="")
+    response = officer_client.post(reverse("web:contract_edit", args=[own.pk]), data)
+    assert "A terminated contract needs the reason for termination." in response.text
+    data["termination_reason"] = "Guards abandoned their posts."
+    response = officer_client.post(reverse("web:contract_edit", args=[own.pk]), data)
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == "terminated_cause"
+    assert officer_client.get(reverse("web:contract_edit", args=[foreign.pk])).status_code == 404
+
+
+def test_auditor_cannot_edit(client, auditor):
+    contract = f.ContractFactory()
+    client.force_login(auditor)
+    assert client.get(reverse("web:contract_edit", args=[contract.pk])).status_code == 403

@@ -213,3 +213,14 @@ def test_company_page_for_a_regulator_runs_a_fixed_number_of_queries(
 
     url = reverse("web:company", args=[company.pk])
     assert_fixed_queries(reg_client, url, grow, 28, django_assert_max_num_queries)
+
+
+def test_an_admin_names_the_imposing_authority(client, admin_user, company, authority):
+    client.force_login(admin_user)
+    url = reverse("web:sanction_new", args=[company.pk])
+    data = {"kind": "warning", "scope": "global", "start": "2026-01-10", "reason": "Late"}
+    response = client.post(url, data)
+    assert "This field is required." in response.text and not Sanction.objects.exists()
+    response = client.post(url, {**data, "imposed_by_authority": authority.pk})
+    assert response.status_code == 302
+    assert Sanction.objects.get().imposed_by_authority == authority

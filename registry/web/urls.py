@@ -15,6 +15,7 @@ urlpatterns = [
     path("contracts/new/", contracts.contract_new, name="contract_new"),
     path("contracts/export.csv", contracts.contract_csv, name="contracts_csv"),
     path("contracts/<int:pk>/", contracts.contract_detail, name="contract"),
+    path("contracts/<int:pk>/edit/", contracts.contract_edit, name="contract_edit"),
     path("queue/", regulator.queue, name="queue"),
     path("licences/<int:pk>/action/", regulator.licence_action, name="licence_action"),
     path("companies/<int:company_pk>/incidents/new/", regulator.incident_new, name="incident_new"),

@@ -42,11 +42,15 @@ def test_public_search_and_company_page(page, kestrel, screenshot):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def test_company_page_fits_a_phone(page, kestrel, live_server):
+def test_pages_fit_a_phone(page, login, kestrel):
+    f.ContractFactory(company=kestrel, countries=["KE", "SO"])
+    login(f.ProfileFactory(role=Role.AUDITOR).user)
     page.set_viewport_size({"width": 375, "height": 740})
+    for path in [f"/companies/{kestrel.pk}/", "/", "/contracts/", "/dashboard/"]:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
     page.goto(f"/companies/{kestrel.pk}/")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link")).to_be_focused()
 

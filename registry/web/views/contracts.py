@@ -54,26 +54,43 @@ def contract_detail(request, pk):
         .prefetch_related("countries", "services"),
         pk=pk,
     )
-    return render(request, "registry/contract_detail.html", {"contract": contract})
+    may_edit = v.role in MISSION and access.can_write_contract(v, contract)
+    return render(
+        request, "registry/contract_detail.html", {"contract": contract, "may_edit": may_edit}
+    )
 
 
 @role_required(*MISSION)
 def contract_new(request):
+    return _contract_form(request, access.viewer(request.user), None)
+
+
+@role_required(*MISSION)
+def contract_edit(request, pk):
     v = access.viewer(request.user)
+    contract = get_object_or_404(access.contracts(v), pk=pk)
+    if not access.can_write_contract(v, contract):
+        raise PermissionDenied("You may change contracts only of your own missions.")
+    return _contract_form(request, v, contract)
+
+
+def _contract_form(request, v, contract):
     form = ContractForm(
         request.POST or None,
+        instance=contract,
         missions=_missions(v),
         companies=access.companies(v),
-        contracts=access.contracts(v),
+        contracts=access.contracts(v).exclude(pk=getattr(contract, "pk", None)),
     )
     if request.method == "POST" and form.is_valid():
         if not access.can_write_contract(v, mission_id=form.cleaned_data["mission"].pk):
             raise PermissionDenied("You may register contracts only for your own missions.")
         with transaction.atomic():
-            contract = form.save()
-        messages.success(request, f"Contract {contract.reference} is registered.")
-        return redirect("web:contract", contract.pk)
-    return render(request, "registry/contract_form.html", {"form": form})
+            saved = form.save()
+        verb = "updated" if contract else "registered"
+        messages.success(request, f"Contract {saved.reference} is {verb}.")
+        return redirect("web:contract", saved.pk)
+    return render(request, "registry/contract_form.html", {"form": form, "contract": contract})
 
 
 @role_required(*CONTRACT_READERS)
