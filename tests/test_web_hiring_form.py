@@ -6,6 +6,7 @@ from django.urls import reverse
 from registry.models import HiringCheck
 
 from . import factories as f
+from .webutil import assert_fixed_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,17 @@ def test_missing_fields_are_reported_and_entered_values_kept(client, mission_off
     assert 'value="12"' in text and 'value="2026-02-01"' in text
     assert '<option value="KE" selected>' in text
     assert not HiringCheck.objects.exists()
+
+
+def test_form_pages_run_a_fixed_number_of_queries(
+    client, mission_officer, mission, django_assert_max_num_queries
+):
+    f.ContractFactory(client=f.ClientFactory(mission=mission))
+    client.force_login(mission_officer)
+
+    def grow():
+        for _ in range(20):
+            f.ContractFactory(client=f.ClientFactory(mission=mission))
+
+    for url in [reverse("web:hiring_check"), reverse("web:contract_new")]:
+        assert_fixed_queries(client, url, grow, 12, django_assert_max_num_queries)
