@@ -29,6 +29,10 @@ def test_htmx_search_returns_only_the_results(client):
     response = client.get(reverse("web:search"), {"q": "kestrel"}, headers={"HX-Request": "true"})
     assert response.text.lstrip().startswith('<section id="results"')
     assert "Kestrel Perimeter Security Ltd" in response.text
+    assert "HX-Request" in response["Vary"]
+    restore = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get(reverse("web:search"), {"q": "kestrel"}, headers=restore)
+    assert "<html" in response.text  # a history restore needs the whole page
 
 
 def test_search_shows_the_standing_badge(client):

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from registry import access
 from registry.choices import ContractStatus, FindingState
@@ -26,10 +27,13 @@ def search(request):
     )
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"q": q, "page": page, "companies": with_standing(page.object_list)}
-    template = "registry/includes/company_results.html"
-    if not request.headers.get("HX-Request"):
-        template = "registry/search.html"
-    return render(request, template, context)
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "registry/includes/company_results.html" if partial else "registry/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def company_detail(request, pk):
