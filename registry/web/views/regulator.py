@@ -22,11 +22,20 @@ from ..permissions import REGULATOR, role_required
 QUEUE_LIMIT = 50
 
 
-def _regulated(v, queryset, field="company_id"):
+def _regulated(v, queryset):
     """Narrow a queryset to the companies the regulator's authority regulates (admins: all)."""
     if v.role == Role.ADMIN:
         return queryset
-    return queryset.filter(**{f"{field}__in": v.regulated_company_ids})
+    return queryset.filter(company_id__in=v.regulated_company_ids)
+
+
+def _refresh_standing(company_id):
+    """Keep the cached Company.standing in step after an oversight record changes."""
+    try:  # refresh_standing() comes with the compliance engine (interfaces.md §3).
+        from registry.services.standing import refresh_standing
+    except ImportError:
+        return
+    refresh_standing([company_id])
 
 
 def _require_regulates(v, company_id):
@@ -85,7 +94,7 @@ def licence_action(request, pk):
                 request, f"Licence {licence.number} is now {licence.get_state_display().lower()}."
             )
             return redirect("web:company", licence.company_id)
-    events = licence.events.order_by("-at", "-id")[:20] if v.can_write_register else []
+    events = licence.events.order_by("-at", "-id")[:20]
     return render(
         request,
         "registry/licence_action.html",
@@ -115,6 +124,7 @@ def _incident_form(request, v, company, incident):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            _refresh_standing(company.pk)
         messages.success(request, "The incident is recorded.")
         return redirect("web:company", company.pk)
     return render(
@@ -134,6 +144,7 @@ def sanction_new(request, company_pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            _refresh_standing(company.pk)
         messages.success(request, "The sanction is recorded.")
         return redirect("web:company", company.pk)
     return render(
