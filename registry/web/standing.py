@@ -38,3 +38,12 @@ def standing_counts(companies) -> dict[str, int]:
     for company in with_standing(companies.only("id", "insurer", "insurance_valid_until")):
         counts[company.standing_value] += 1
     return counts
+
+
+def refresh_cached_standing(*company_ids) -> None:
+    """Keep the cached Company.standing in step after a record about the company changes."""
+    try:  # refresh_standing() comes with the compliance engine (interfaces.md §3).
+        from registry.services.standing import refresh_standing
+    except ImportError:
+        return
+    refresh_standing(sorted({pk for pk in company_ids if pk is not None}))

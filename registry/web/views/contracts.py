@@ -15,6 +15,7 @@ from registry.models import Mission
 from ..filters import ContractFilter
 from ..forms import ContractForm
 from ..permissions import CONTRACT_READERS, MISSION, role_required
+from ..standing import refresh_cached_standing
 
 PAGE_SIZE = 50
 
@@ -75,6 +76,7 @@ def contract_edit(request, pk):
 
 
 def _contract_form(request, v, contract):
+    company_before = contract.company_id if contract else None
     form = ContractForm(
         request.POST or None,
         instance=contract,
@@ -87,6 +89,7 @@ def _contract_form(request, v, contract):
             raise PermissionDenied("You may register contracts only for your own missions.")
         with transaction.atomic():
             saved = form.save()
+            refresh_cached_standing(saved.company_id, company_before)
         verb = "updated" if contract else "registered"
         messages.success(request, f"Contract {saved.reference} is {verb}.")
         return redirect("web:contract", saved.pk)

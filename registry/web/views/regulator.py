@@ -18,6 +18,7 @@ from registry.services.licensing import transition
 
 from ..forms import IncidentForm, LicenceActionForm, SanctionForm, WaiveForm
 from ..permissions import REGULATOR, role_required
+from ..standing import refresh_cached_standing
 
 QUEUE_LIMIT = 50
 
@@ -27,15 +28,6 @@ def _regulated(v, queryset):
     if v.role == Role.ADMIN:
         return queryset
     return queryset.filter(company_id__in=v.regulated_company_ids)
-
-
-def _refresh_standing(company_id):
-    """Keep the cached Company.standing in step after an oversight record changes."""
-    try:  # refresh_standing() comes with the compliance engine (interfaces.md §3).
-        from registry.services.standing import refresh_standing
-    except ImportError:
-        return
-    refresh_standing([company_id])
 
 
 def _require_regulates(v, company_id):
@@ -124,7 +116,7 @@ def _incident_form(request, v, company, incident):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            _refresh_standing(company.pk)
+            refresh_cached_standing(company.pk)
         messages.success(request, "The incident is recorded.")
         return redirect("web:company", company.pk)
     return render(
@@ -144,7 +136,7 @@ def sanction_new(request, company_pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            _refresh_standing(company.pk)
+            refresh_cached_standing(company.pk)
         messages.success(request, "The sanction is recorded.")
         return redirect("web:company", company.pk)
     return render(
