@@ -1,6 +1,7 @@
 """Filters of the contract list page. The rows they narrow come from registry.access."""
 
 import django_filters as df
+from django import forms
 from django.db.models import Q
 
 from registry.choices import ContractStatus
@@ -11,15 +12,23 @@ from .forms_base import DateInput
 
 class ContractFilter(df.FilterSet):
     q = df.CharFilter(method="search", label="Reference, title, company or client")
-    mission = df.ModelChoiceFilter(queryset=Mission.objects.none())
+    mission = df.ModelChoiceFilter(queryset=Mission.objects.none(), empty_label="Any mission")
     status = df.ChoiceFilter(choices=ContractStatus.choices, empty_label="Any status")
     country = df.ModelChoiceFilter(
-        field_name="countries", queryset=Country.objects.all(), label="Country"
+        field_name="countries",
+        queryset=Country.objects.all(),
+        label="Country",
+        empty_label="Any country",
     )
     service = df.ModelChoiceFilter(
-        field_name="services", queryset=ServiceCategory.objects.all(), label="Service"
+        field_name="services",
+        queryset=ServiceCategory.objects.all(),
+        label="Service",
+        empty_label="Any service",
     )
-    armed = df.BooleanFilter()
+    armed = df.BooleanFilter(
+        widget=forms.Select(choices=[("", "Armed or not"), ("true", "Armed"), ("false", "Unarmed")])
+    )
     active_on = df.DateFilter(method="filter_active_on", label="Active on", widget=DateInput())
 
     class Meta:

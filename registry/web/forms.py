@@ -137,7 +137,9 @@ class ContractForm(AccessibleFormMixin, forms.ModelForm):
 
 
 class HiringCheckForm(AccessibleFormMixin, forms.Form):
-    company = forms.ModelChoiceField(queryset=Company.objects.none())
+    company = forms.ModelChoiceField(
+        queryset=Company.objects.none(), empty_label="Choose a company"
+    )
     mission = forms.ModelChoiceField(queryset=Mission.objects.none(), required=False)
     client = forms.ModelChoiceField(
         queryset=Client.objects.all(),
@@ -153,10 +155,12 @@ class HiringCheckForm(AccessibleFormMixin, forms.Form):
         queryset=ServiceCategory.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     armed = forms.BooleanField(required=False, label="Armed services requested")
-    personnel_international = forms.IntegerField(min_value=0, initial=0)
-    personnel_third_country = forms.IntegerField(min_value=0, initial=0)
-    personnel_local = forms.IntegerField(min_value=0, initial=0)
-    armed_personnel = forms.IntegerField(min_value=0, initial=0)
+    personnel_international = forms.IntegerField(min_value=0, initial=0, label="International")
+    personnel_third_country = forms.IntegerField(min_value=0, initial=0, label="Third-country")
+    personnel_local = forms.IntegerField(min_value=0, initial=0, label="Local")
+    armed_personnel = forms.IntegerField(
+        min_value=0, initial=0, label="Armed", help_text="Of the above, how many carry arms."
+    )
     start = forms.DateField(widget=DateInput())
     end = forms.DateField(widget=DateInput())
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 pytest.importorskip("registry.services.hiring")
@@ -20,8 +22,8 @@ def test_mission_officer_hiring_check_is_refused_with_reasons(page, login):
     page.get_by_label("Countries").select_option("KE")
     page.get_by_label("Armed escort and convoy protection").check()
     page.get_by_label("Armed services requested").check()
-    page.get_by_label("Personnel local").fill("10")
-    page.get_by_label("Armed personnel").fill("4")
+    page.get_by_label(re.compile(r"^Local")).fill("10")
+    page.get_by_label(re.compile(r"^Armed \(required\)")).fill("4")
     page.get_by_label("Start").fill("2026-03-01")
     page.get_by_label("End").fill("2026-09-30")
     page.get_by_role("button", name="Run the check").click()
