@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from registry.web.urls import auth_urlpatterns
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    *auth_urlpatterns,
+    path("", include("registry.web.urls")),
 ]

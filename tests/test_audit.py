@@ -6,7 +6,6 @@ import io
 import json
 
 import pytest
-from django.contrib import admin
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
@@ -17,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from registry import urls as registry_urls
 from registry.audit import recorder
 from registry.audit.chain import verify_chain
 from registry.audit.context import audit_context, os_user
@@ -47,9 +47,9 @@ class ApiProbe(APIView):
 
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("api/probe/", ApiProbe.as_view()),
     path("probe/", web_view),
+    *registry_urls.urlpatterns,
 ]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

@@ -1,0 +1,1 @@
+"""Server-rendered pages for the public, mission staff, regulators and auditors."""

@@ -1,0 +1,32 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import contracts, dashboard, hiring, history, public, regulator
+
+app_name = "web"
+
+urlpatterns = [
+    path("", public.search, name="search"),
+    path("companies/<int:pk>/", public.company_detail, name="company"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("hiring-check/", hiring.hiring_check, name="hiring_check"),
+    path("hiring-checks/<int:pk>/", hiring.hiring_result, name="hiring_result"),
+    path("contracts/", contracts.contract_list, name="contracts"),
+    path("contracts/new/", contracts.contract_new, name="contract_new"),
+    path("contracts/export.csv", contracts.contract_csv, name="contracts_csv"),
+    path("contracts/<int:pk>/", contracts.contract_detail, name="contract"),
+    path("contracts/<int:pk>/edit/", contracts.contract_edit, name="contract_edit"),
+    path("queue/", regulator.queue, name="queue"),
+    path("licences/<int:pk>/action/", regulator.licence_action, name="licence_action"),
+    path("companies/<int:company_pk>/incidents/new/", regulator.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/edit/", regulator.incident_edit, name="incident_edit"),
+    path("companies/<int:company_pk>/sanctions/new/", regulator.sanction_new, name="sanction_new"),
+    path("findings/<int:pk>/waive/", regulator.finding_waive, name="finding_waive"),
+    path("history/<str:kind>/<int:pk>/", history.object_history, name="history"),
+]
+
+# Outside the "web" namespace: Django's auth settings and views refer to them by these names.
+auth_urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

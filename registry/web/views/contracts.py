@@ -1,0 +1,111 @@
+"""Contracts: the filtered list, a contract's page, registering a contract and the CSV download."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from registry import access
+from registry.choices import Role
+from registry.models import Mission
+
+from ..filters import ContractFilter
+from ..forms import ContractForm
+from ..permissions import CONTRACT_READERS, MISSION, role_required
+from ..standing import refresh_cached_standing
+
+PAGE_SIZE = 50
+
+
+def _missions(v):
+    """Missions the caller's filters and forms offer: their own, or all for other roles."""
+    if v.role == Role.MISSION_STAFF:
+        return Mission.objects.filter(id__in=v.mission_ids)
+    return Mission.objects.all()
+
+
+def _filtered(request, v, queryset):
+    return ContractFilter(request.GET or None, queryset=queryset, missions=_missions(v))
+
+
+@role_required(*CONTRACT_READERS)
+def contract_list(request):
+    v = access.viewer(request.user)
+    contracts = (
+        access.contracts(v)
+        .select_related("client", "company", "mission")
+        .prefetch_related("countries", "services")
+        .order_by("-start", "id")
+    )
+    filterset = _filtered(request, v, contracts)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "may_register": v.role in MISSION}
+    return render(request, "registry/contract_list.html", context)
+
+
+@role_required(*CONTRACT_READERS)
+def contract_detail(request, pk):
+    v = access.viewer(request.user)
+    contract = get_object_or_404(
+        access.contracts(v)
+        .select_related("client", "company", "mission", "parent")
+        .prefetch_related("countries", "services"),
+        pk=pk,
+    )
+    may_edit = v.role in MISSION and access.can_write_contract(v, contract)
+    return render(
+        request, "registry/contract_detail.html", {"contract": contract, "may_edit": may_edit}
+    )
+
+
+@role_required(*MISSION)
+def contract_new(request):
+    return _contract_form(request, access.viewer(request.user), None)
+
+
+@role_required(*MISSION)
+def contract_edit(request, pk):
+    v = access.viewer(request.user)
+    contract = get_object_or_404(access.contracts(v), pk=pk)
+    if not access.can_write_contract(v, contract):
+        raise PermissionDenied("You may change contracts only of your own missions.")
+    return _contract_form(request, v, contract)
+
+
+def _contract_form(request, v, contract):
+    company_before = contract.company_id if contract else None
+    form = ContractForm(
+        request.POST or None,
+        instance=contract,
+        missions=_missions(v),
+        companies=access.companies(v),
+        contracts=access.contracts(v).exclude(pk=getattr(contract, "pk", None)),
+    )
+    if request.method == "POST" and form.is_valid():
+        if not access.can_write_contract(v, mission_id=form.cleaned_data["mission"].pk):
+            raise PermissionDenied("You may register contracts only for your own missions.")
+        with transaction.atomic():
+            saved = form.save()
+            refresh_cached_standing(saved.company_id, company_before)
+        verb = "updated" if contract else "registered"
+        messages.success(request, f"Contract {saved.reference} is {verb}.")
+        return redirect("web:contract", saved.pk)
+    return render(request, "registry/contract_form.html", {"form": form, "contract": contract})
+
+
+@role_required(*CONTRACT_READERS)
+def contract_csv(request):
+    # Built in parallel by the API engineer (interfaces.md §4).
+    from registry.exports import stream_contracts_csv
+
+    v = access.viewer(request.user)
+    queryset = _filtered(request, v, access.contracts(v).order_by("-start", "id")).qs
+    response = StreamingHttpResponse(
+        stream_contracts_csv(queryset), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="contracts-{stamp}.csv"'
+    return response

@@ -1,0 +1,113 @@
+"""The dashboard: a few aggregate queries drawn as charts, each over the caller's own rows."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.shortcuts import render
+from django.utils import timezone
+
+from registry import access
+from registry.choices import FindingState, LicenceState, Severity, Standing
+
+from ..permissions import SIGNED_IN, role_required
+from ..standing import standing_counts
+
+EXPIRY_MONTHS = 12
+
+
+@role_required(*SIGNED_IN)
+def dashboard(request):
+    v = access.viewer(request.user)
+    today = timezone.localdate()
+    contracts = access.contracts(v).order_by()
+    by_mission = _count_and_value(contracts, "mission__acronym", "No mission")
+    by_year = _count_and_value(contracts.annotate(year=ExtractYear("start")), "year", "—")
+
+    standings = standing_counts(access.companies(v))
+    findings = (
+        access.findings(v)
+        .filter(state=FindingState.OPEN)
+        .order_by()
+        .values("rule_code", "severity")
+        .annotate(n=Count("id"))
+    )
+    rules = sorted({row["rule_code"] for row in findings})
+    per_rule = {sev: dict.fromkeys(rules, 0) for sev in Severity.values}
+    for row in findings:
+        per_rule[row["severity"]][row["rule_code"]] = row["n"]
+
+    horizon = _add_months(today.replace(day=1), EXPIRY_MONTHS)
+    expiring = (
+        access.licences(v)
+        .filter(state=LicenceState.ACTIVE, valid_until__gte=today, valid_until__lt=horizon)
+        .order_by()
+        .annotate(month=TruncMonth("valid_until"))
+        .values("month")
+        .annotate(n=Count("id"))
+    )
+    months = [_add_months(today.replace(day=1), i) for i in range(EXPIRY_MONTHS)]
+    per_month = dict.fromkeys(months, 0)
+    for row in expiring:
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        per_month[month] = row["n"]
+
+    standing_rows = list(
+        zip([Standing(c).label for c in standings], standings.values(), strict=True)
+    )
+    finding_rows = [(rule, [per_rule[sev][rule] for sev in Severity.values]) for rule in rules]
+    expiring_rows = [(m.strftime("%b %Y"), n) for m, n in per_month.items()]
+    tables = {"standing": standing_rows, "findings": finding_rows, "expiring": expiring_rows}
+    charts = {
+        "by_mission": by_mission,
+        "by_year": by_year,
+        "standing": {
+            "labels": [Standing(code).label for code in standings],
+            "codes": list(standings),
+            "counts": list(standings.values()),
+        },
+        "findings": {
+            "labels": rules,
+            "series": [
+                {"label": Severity(sev).label, "code": sev, "data": list(per_rule[sev].values())}
+                for sev in Severity.values
+            ],
+        },
+        "expiring": {
+            "labels": [m.strftime("%b %Y") for m in months],
+            "counts": list(per_month.values()),
+        },
+    }
+    return render(request, "registry/dashboard.html", {"charts": charts, "tables": tables})
+
+
+def _count_and_value(contracts, key, empty_label) -> dict:
+    """Contracts and their value per `key`; values summed per currency, never across currencies."""
+    rows = contracts.values(key, "currency").annotate(n=Count("id"), value=Sum("value"))
+    counts, values = defaultdict(int), defaultdict(dict)
+    for row in rows:
+        label = row[key] if row[key] is not None else empty_label
+        counts[label] += row["n"]
+        if row["value"] is not None and row["currency"]:
+            values[row["currency"]][label] = float(row["value"])
+    labels = sorted(counts, key=str)
+    currencies = sorted(values)
+    return {
+        "rows": [
+            (label, counts[label], [values[cur].get(label) for cur in currencies])
+            for label in labels
+        ],
+        "labels": [str(label) for label in labels],
+        "counts": [counts[label] for label in labels],
+        "values": [
+            {"currency": cur, "data": [per.get(label, 0) for label in labels]}
+            for cur, per in sorted(values.items())
+        ],
+    }
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    return day.replace(year=day.year + index // 12, month=index % 12 + 1)

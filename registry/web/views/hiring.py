@@ -1,0 +1,53 @@
+"""The mission officer's hiring check: ask, then read the verdict, its reasons and who else hires."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from registry import access
+from registry.choices import SERVICE_CATALOGUE, Role
+from registry.models import Mission
+
+from ..errors import add_validation_error
+from ..forms import HiringCheckForm
+from ..permissions import MISSION, SIGNED_IN, role_required
+
+
+@role_required(*MISSION)
+def hiring_check(request):
+    v = access.viewer(request.user)
+    missions = (
+        Mission.objects.filter(id__in=v.mission_ids)
+        if v.role == Role.MISSION_STAFF
+        else Mission.objects.all()
+    )
+    form = HiringCheckForm(
+        request.POST or None,
+        companies=access.companies(v),
+        missions=missions,
+        initial={
+            "company": request.GET.get("company"),
+            "mission": next(iter(v.mission_ids)) if len(v.mission_ids) == 1 else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        # Built in parallel by the compliance engineer (interfaces.md §1).
+        from registry.services.hiring import run_hiring_check
+
+        try:
+            check = run_hiring_check(**form.service_kwargs(), asked_by=request.user)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            return redirect("web:hiring_result", check.pk)
+    return render(request, "registry/hiring_check.html", {"form": form})
+
+
+@role_required(*SIGNED_IN)
+def hiring_result(request, pk):
+    v = access.viewer(request.user)
+    check = get_object_or_404(
+        access.hiring_checks(v).select_related("company", "mission", "client", "asked_by"), pk=pk
+    )
+    names = {s.code: s.name for s in SERVICE_CATALOGUE}
+    services = [names.get(code, code) for code in check.services]
+    return render(request, "registry/hiring_result.html", {"check": check, "services": services})
