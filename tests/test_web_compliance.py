@@ -1,7 +1,4 @@
 import pytest
-
-pytest.importorskip("registry.compliance")
-
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 

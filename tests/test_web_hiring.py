@@ -1,7 +1,4 @@
 import pytest
-
-pytest.importorskip("registry.services.hiring")
-
 from django.urls import reverse  # noqa: E402
 
 from registry.models import HiringCheck  # noqa: E402

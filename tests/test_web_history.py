@@ -1,7 +1,4 @@
 import pytest
-
-pytest.importorskip("registry.audit.queries")
-
 from django.urls import reverse  # noqa: E402
 
 from . import factories as f  # noqa: E402

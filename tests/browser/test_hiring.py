@@ -1,9 +1,6 @@
 import re
 
 import pytest
-
-pytest.importorskip("registry.services.hiring")
-
 from playwright.sync_api import expect  # noqa: E402
 
 from registry.choices import Role  # noqa: E402

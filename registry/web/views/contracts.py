@@ -11,11 +11,11 @@ from django.utils import timezone
 from registry import access
 from registry.choices import Role
 from registry.models import Mission
+from registry.services.standing import refresh_standing
 
 from ..filters import ContractFilter
 from ..forms import ContractForm
 from ..permissions import CONTRACT_READERS, MISSION, role_required
-from ..standing import refresh_cached_standing
 
 PAGE_SIZE = 50
 
@@ -89,7 +89,7 @@ def _contract_form(request, v, contract):
             raise PermissionDenied("You may register contracts only for your own missions.")
         with transaction.atomic():
             saved = form.save()
-            refresh_cached_standing(saved.company_id, company_before)
+            refresh_standing(sorted({saved.company_id, company_before} - {None}))
         verb = "updated" if contract else "registered"
         messages.success(request, f"Contract {saved.reference} is {verb}.")
         return redirect("web:contract", saved.pk)

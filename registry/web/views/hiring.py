@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from registry import access
 from registry.choices import SERVICE_CATALOGUE, Role
 from registry.models import Mission
+from registry.services.hiring import run_hiring_check
 
 from ..errors import add_validation_error
 from ..forms import HiringCheckForm
@@ -31,7 +32,6 @@ def hiring_check(request):
     )
     if request.method == "POST" and form.is_valid():
         # Built in parallel by the compliance engineer (interfaces.md §1).
-        from registry.services.hiring import run_hiring_check
 
         try:
             check = run_hiring_check(**form.service_kwargs(), asked_by=request.user)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from registry import access
+from registry.audit.queries import entries
 
 from ..permissions import AUDITOR, role_required
 
@@ -25,7 +26,6 @@ def object_history(request, kind, pk):
         raise Http404("No history for this kind of record.")
     obj = get_object_or_404(KINDS[kind](request.user), pk=pk)
     # Built in parallel by the audit engineer (interfaces.md §5).
-    from registry.audit.queries import entries
 
     # A company's history includes what belongs to it: licences, contracts, incidents ...
     found = entries(company=obj) if kind == "company" else entries(obj=obj)

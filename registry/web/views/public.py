@@ -11,8 +11,6 @@ from registry.choices import ContractStatus, FindingState
 from registry.services.licensing import allowed_actions
 from registry.services.standing import company_standing
 
-from ..standing import with_standing
-
 PAGE_SIZE = 25
 
 
@@ -26,7 +24,7 @@ def search(request):
         .order_by("legal_name", "id")
     )
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"q": q, "page": page, "companies": with_standing(page.object_list)}
+    context = {"q": q, "page": page, "companies": page.object_list}
     partial = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"
     )

@@ -12,13 +12,14 @@ from django.utils import timezone
 from registry import access
 from registry.access import OPEN_INVESTIGATION
 from registry.choices import FindingState, LicenceState, Role, Severity
+from registry.compliance import waive_finding
 from registry.errors import DomainError
 from registry.models import Incident, Sanction
 from registry.services.licensing import transition
+from registry.services.standing import refresh_standing
 
 from ..forms import IncidentForm, LicenceActionForm, SanctionForm, WaiveForm
 from ..permissions import REGULATOR, role_required
-from ..standing import refresh_cached_standing
 
 QUEUE_LIMIT = 50
 
@@ -116,7 +117,7 @@ def _incident_form(request, v, company, incident):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            refresh_cached_standing(company.pk)
+            refresh_standing([company.pk])
         messages.success(request, "The incident is recorded.")
         return redirect("web:company", company.pk)
     return render(
@@ -136,7 +137,7 @@ def sanction_new(request, company_pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            refresh_cached_standing(company.pk)
+            refresh_standing([company.pk])
         messages.success(request, "The sanction is recorded.")
         return redirect("web:company", company.pk)
     return render(
@@ -152,7 +153,6 @@ def finding_waive(request, pk):
     form = WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Built in parallel by the compliance engineer (interfaces.md §2).
-        from registry.compliance import waive_finding
 
         try:
             waive_finding(
