@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pmsc_registry
 
-.PHONY: run install demo test test-postgres lint format check clean
+.PHONY: run install browser demo test test-postgres lint format check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,12 +30,22 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
+## Debian's Chromium for the browser tests (Playwright cannot download browsers on these machines)
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' or the browser tests are skipped."; \
+	  fi; \
+	fi
+
 ## Run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
-test: install
+test: install browser
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## The same suite against the local PostgreSQL server
-test-postgres: install
+test-postgres: install browser
 	DEBUG=1 DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

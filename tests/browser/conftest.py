@@ -1,5 +1,6 @@
 """Playwright (sync API) driving Debian's headless Chromium against pytest-django's live server."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ LAUNCH_ARGS = [
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests: install Chromium (make browser)")
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
