@@ -194,3 +194,89 @@ class ContractFactory(factory.django.DjangoModelFactory):
     def services(obj, create, extracted, **kwargs):
         if create:
             obj.services.set(service(c) for c in (extracted or ["unarmed_guarding"]))
+
+
+# --- Oversight, personnel and compliance records (added for the API tests) --------------------
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Incident
+
+    company = factory.SubFactory(CompanyFactory)
+    occurred_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=40))
+    country = factory.LazyFunction(lambda: country("KE"))
+    category = "use_of_force"
+    severity = "serious"
+    status = "closed"
+    summary = "Warning shots fired at a checkpoint; no injuries."
+
+
+class SanctionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Sanction
+
+    company = factory.SubFactory(CompanyFactory)
+    imposed_by_authority = factory.LazyAttribute(lambda o: o.company.registering_authority)
+    kind = "fine"
+    start = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=60))
+    reason = "Late incident report."
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Person
+
+    full_name = factory.Sequence(lambda n: f"Guard Number {n}")
+    nationality = factory.LazyFunction(lambda: country("KE"))
+    identity_hash = factory.Sequence(lambda n: m.identity_hash("KE", f"P{n:07d}"))
+
+
+class EmploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Employment
+
+    person = factory.SubFactory(PersonFactory)
+    company = factory.SubFactory(CompanyFactory)
+    role = "Guard"
+    origin = "local"
+    start = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=100))
+
+
+class VettingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Vetting
+
+    person = factory.SubFactory(PersonFactory)
+    company = factory.SubFactory(CompanyFactory)
+    vetted_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=90))
+    vetted_by = "Screening unit"
+    outcome = "cleared"
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Finding
+
+    rule_code = "COC-NONE"
+    severity = "warning"
+    company = factory.SubFactory(CompanyFactory)
+    subject_key = factory.LazyAttribute(lambda o: f"company:{o.company.pk}")
+    message = "No code of conduct is signed and in force."
+    first_seen = factory.LazyFunction(timezone.now)
+    last_seen = factory.LazyAttribute(lambda o: o.first_seen)
+
+
+class HiringCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.HiringCheck
+
+    asked_at = factory.LazyFunction(timezone.now)
+    company = factory.SubFactory(CompanyFactory)
+    mission = factory.SubFactory(MissionFactory)
+    countries = ["KE"]
+    services = ["unarmed_guarding"]
+    armed = False
+    start = factory.LazyFunction(TODAY)
+    end = factory.LazyFunction(lambda: TODAY() + dt.timedelta(days=90))
+    verdict = "cleared"
