@@ -23,11 +23,10 @@ def _matches(header: str, etag: str) -> bool:
     return "*" in candidates or etag in candidates
 
 
-class RegistryViewSet(viewsets.ModelViewSet):
+class RegistryMixin:
     """Declare `queryset_fn` (a registry.access function), `serializer_class`, `filterset_class`,
     `read_roles`, `write_roles` and `write_rule`; the rest is shared."""
 
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     queryset_fn = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
@@ -57,6 +56,11 @@ class RegistryViewSet(viewsets.ModelViewSet):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
 
+
+
+class RegistryViewSet(RegistryMixin, viewsets.ModelViewSet):
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -84,5 +88,5 @@ class RegistryViewSet(viewsets.ModelViewSet):
         return Response(data, headers={"ETag": etag_for(data)})
 
 
-class ReadOnlyRegistryViewSet(RegistryViewSet):
+class ReadOnlyRegistryViewSet(RegistryMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head", "options"]
