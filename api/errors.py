@@ -9,6 +9,7 @@ transition or a write conflict to 409; nothing a caller sends should end in a 50
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,6 +39,8 @@ def django_errors(exc: DjangoValidationError) -> dict | list:
 
 
 def _translate(exc):
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()  # never echo internal lookup messages
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(django_errors(exc))
     if isinstance(exc, IllegalTransition):
