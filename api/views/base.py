@@ -57,7 +57,6 @@ class RegistryMixin:
         return Response(data, headers={"ETag": etag})
 
 
-
 class RegistryViewSet(RegistryMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 

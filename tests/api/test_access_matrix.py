@@ -170,10 +170,17 @@ def _payloads(w, authority_id):
                 "valid_until": "2027-12-31",
             },
         ),
-        "codes": ({"code": "national-code", "name": "National code", "kind": "national_code"}, None),
+        "codes": (
+            {"code": "national-code", "name": "National code", "kind": "national_code"},
+            None,
+        ),
         "adherences": (
             {"company": w.company.pk, "standard": w.adherence.standard_id, "signed_on": today},
-            {"company": w.other_company.pk, "standard": w.adherence.standard_id, "signed_on": today},
+            {
+                "company": w.other_company.pk,
+                "standard": w.adherence.standard_id,
+                "signed_on": today,
+            },
         ),
         "certifications": (
             {
@@ -192,7 +199,13 @@ def _payloads(w, authority_id):
             },
         ),
         "missions": (
-            {"organisation": "AU", "name": "Transition Mission", "acronym": "ATMX", "countries": ["SO"], "start": "2026-01-01"},
+            {
+                "organisation": "AU",
+                "name": "Transition Mission",
+                "acronym": "ATMX",
+                "countries": ["SO"],
+                "start": "2026-01-01",
+            },
             None,
         ),
         "clients": ({"name": "Relief agency", "kind": "un_agency"}, None),
@@ -237,8 +250,20 @@ def _payloads(w, authority_id):
             },
         ),
         "sanctions": (
-            {"company": w.company.pk, "imposed_by_authority": authority_id, "kind": "warning", "start": today, "reason": "Late report."},
-            {"company": w.other_company.pk, "imposed_by_authority": authority_id, "kind": "warning", "start": today, "reason": "Late report."},
+            {
+                "company": w.company.pk,
+                "imposed_by_authority": authority_id,
+                "kind": "warning",
+                "start": today,
+                "reason": "Late report.",
+            },
+            {
+                "company": w.other_company.pk,
+                "imposed_by_authority": authority_id,
+                "kind": "warning",
+                "start": today,
+                "reason": "Late report.",
+            },
         ),
         "personnel": (
             {
@@ -246,19 +271,41 @@ def _payloads(w, authority_id):
                 "nationality": "KE",
                 "document_country": "KE",
                 "document_number": "A 1234567",
-                "employment": {"company": w.company.pk, "role": "Guard", "origin": "local", "start": today},
+                "employment": {
+                    "company": w.company.pk,
+                    "role": "Guard",
+                    "origin": "local",
+                    "start": today,
+                },
             },
             {
                 "full_name": "Omar Example",
                 "nationality": "KE",
                 "document_country": "KE",
                 "document_number": "B 7654321",
-                "employment": {"company": w.other_company.pk, "role": "Guard", "origin": "local", "start": today},
+                "employment": {
+                    "company": w.other_company.pk,
+                    "role": "Guard",
+                    "origin": "local",
+                    "start": today,
+                },
             },
         ),
         "vetting": (
-            {"person": w.person.pk, "company": w.company.pk, "vetted_on": today, "vetted_by": "Unit", "outcome": "cleared"},
-            {"person": w.other_person.pk, "company": w.other_company.pk, "vetted_on": today, "vetted_by": "Unit", "outcome": "cleared"},
+            {
+                "person": w.person.pk,
+                "company": w.company.pk,
+                "vetted_on": today,
+                "vetted_by": "Unit",
+                "outcome": "cleared",
+            },
+            {
+                "person": w.other_person.pk,
+                "company": w.other_company.pk,
+                "vetted_on": today,
+                "vetted_by": "Unit",
+                "outcome": "cleared",
+            },
         ),
     }
 
@@ -333,7 +380,15 @@ UPDATERS = {
     "public": set(),
     "auditor": set(),
     "mission_staff": {"contracts"},
-    "regulator": {"companies", "licences", "adherences", "contracts", "incidents", "personnel", "vetting"},
+    "regulator": {
+        "companies",
+        "licences",
+        "adherences",
+        "contracts",
+        "incidents",
+        "personnel",
+        "vetting",
+    },
     "admin": set(UPDATES),
 }
 
@@ -350,7 +405,9 @@ def test_patch(world, client_for, path, role):
         else:
             assert response.status_code in (_denied(role), 404), response.content
     if other and role != "admin":
-        response = client.patch(f"/api/v1/{path}/{getattr(world, other).pk}/", change, format="json")
+        response = client.patch(
+            f"/api/v1/{path}/{getattr(world, other).pk}/", change, format="json"
+        )
         assert response.status_code in (_denied(role), 404), response.content
 
 

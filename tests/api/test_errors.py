@@ -22,9 +22,15 @@ def test_400_has_field_messages(world, client_for):
     body = _shape(
         client_for("admin").post(
             "/api/v1/contracts/",
-            {"reference": "X", "client": world.client.pk, "company": world.company.pk,
-             "countries": ["ZZ"], "services": ["unarmed_guarding"],
-             "start": "2026-05-01", "end": "2026-04-01"},
+            {
+                "reference": "X",
+                "client": world.client.pk,
+                "company": world.company.pk,
+                "countries": ["ZZ"],
+                "services": ["unarmed_guarding"],
+                "start": "2026-05-01",
+                "end": "2026-04-01",
+            },
             format="json",
         ),
         400,
@@ -36,9 +42,16 @@ def test_400_model_validation_runs_once_in_the_model(world, client_for):
     body = _shape(
         client_for("admin").post(
             "/api/v1/contracts/",
-            {"reference": "X", "client": world.client.pk, "company": world.company.pk,
-             "countries": ["KE"], "services": ["unarmed_guarding"],
-             "start": "2026-05-01", "end": "2026-04-01", "value": "10"},
+            {
+                "reference": "X",
+                "client": world.client.pk,
+                "company": world.company.pk,
+                "countries": ["KE"],
+                "services": ["unarmed_guarding"],
+                "start": "2026-05-01",
+                "end": "2026-04-01",
+                "value": "10",
+            },
             format="json",
         ),
         400,
@@ -49,8 +62,13 @@ def test_400_model_validation_runs_once_in_the_model(world, client_for):
 
 @pytest.mark.parametrize(
     "query",
-    [{"active_on": "not-a-date"}, {"value_min": "lots"}, {"status": "nonsense"},
-     {"company": "a,b"}, {"bogus": "1"}],
+    [
+        {"active_on": "not-a-date"},
+        {"value_min": "lots"},
+        {"status": "nonsense"},
+        {"company": "a,b"},
+        {"bogus": "1"},
+    ],
 )
 def test_400_on_bad_filters(world, client_for, query):
     assert "fields" in _shape(client_for("auditor").get("/api/v1/contracts/", query), 400)
@@ -58,8 +76,13 @@ def test_400_on_bad_filters(world, client_for, query):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/contracts/?cursor=garbage", "/api/v1/contracts/abc/", "/api/v1/companies/?page=999",
-     "/api/v1/companies/99999999/", "/api/v1/service-categories/nope/"],
+    [
+        "/api/v1/contracts/?cursor=garbage",
+        "/api/v1/contracts/abc/",
+        "/api/v1/companies/?page=999",
+        "/api/v1/companies/99999999/",
+        "/api/v1/service-categories/nope/",
+    ],
 )
 def test_404_never_500(world, client_for, url):
     _shape(client_for("auditor").get(url), 404)
@@ -92,7 +115,9 @@ def test_415_unsupported_media_type(world, client_for):
 
 
 def test_400_on_malformed_json(world, client_for):
-    response = client_for("admin").post("/api/v1/codes/", "{not json", content_type="application/json")
+    response = client_for("admin").post(
+        "/api/v1/codes/", "{not json", content_type="application/json"
+    )
     _shape(response, 400)
 
 
@@ -114,10 +139,16 @@ def test_412_on_stale_if_match_changes_nothing(world, client_for):
     client = client_for("regulator")
     url = f"/api/v1/companies/{world.company.pk}/"
     etag = client.get(url)["ETag"]
-    assert client.patch(url, {"website": "https://a.example.org"}, format="json",
-                        HTTP_IF_MATCH=etag).status_code == 200
-    _shape(client.patch(url, {"website": "https://b.example.org"}, format="json",
-                        HTTP_IF_MATCH=etag), 412)
+    assert (
+        client.patch(
+            url, {"website": "https://a.example.org"}, format="json", HTTP_IF_MATCH=etag
+        ).status_code
+        == 200
+    )
+    _shape(
+        client.patch(url, {"website": "https://b.example.org"}, format="json", HTTP_IF_MATCH=etag),
+        412,
+    )
     world.company.refresh_from_db()
     assert world.company.website == "https://a.example.org"
 
@@ -127,8 +158,12 @@ def test_current_if_match_and_if_none_match(world, client_for):
     url = f"/api/v1/licences/{world.licence.pk}/"
     etag = client.get(url)["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    response = client.put(url, {**client.get(url).json(), "conditions": "Daylight only."},
-                          format="json", HTTP_IF_MATCH=etag)
+    response = client.put(
+        url,
+        {**client.get(url).json(), "conditions": "Daylight only."},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
     assert response.status_code == 200 and response["ETag"] != etag
 
 
@@ -136,7 +171,9 @@ def test_429_with_retry_after(world, client):
     rates = {"anon": "2/minute", "user": "2/minute", "login": "2/minute"}
     from django.conf import settings
 
-    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+    with override_settings(
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    ):
         for _ in range(2):
             assert client.get("/api/v1/companies/").status_code == 200
         response = client.get("/api/v1/companies/")
@@ -151,7 +188,9 @@ def test_409_on_duplicate_is_a_clear_400(world, client_for):
 
 
 def test_export_error_is_json(world, client_for):
-    response = client_for("auditor").get("/api/v1/contracts/", {"format": "csv", "start_after": "x"})
+    response = client_for("auditor").get(
+        "/api/v1/contracts/", {"format": "csv", "start_after": "x"}
+    )
     _shape(response, 400)
     assert response["Content-Type"].startswith("application/json")
 
