@@ -19,6 +19,7 @@ from registry.choices import (
     LicenceState,
     SanctionKind,
     Severity,
+    Standing,
     Verdict,
 )
 
@@ -108,6 +109,13 @@ class CompanyFilterSet(SearchFilterSet):
             company_id=OuterRef("pk"), countries__code__in=value
         )
         return queryset.filter(Exists(active))
+
+
+if any(f.name == "standing" for f in m.Company._meta.concrete_fields):
+    # "Companies by standing" reads the cached column the compliance engine keeps fresh.
+    CompanyFilterSet.base_filters["standing"] = df.MultipleChoiceFilter(
+        field_name="standing", choices=Standing.choices
+    )
 
 
 class LicenceFilterSet(SearchFilterSet):

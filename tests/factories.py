@@ -196,7 +196,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
             obj.services.set(service(c) for c in (extracted or ["unarmed_guarding"]))
 
 
-# --- Oversight, personnel and compliance records (added for the API tests) --------------------
+# --- Oversight and personnel (compliance engine) -------------------------------------------
 
 
 class IncidentFactory(factory.django.DjangoModelFactory):
@@ -204,43 +204,51 @@ class IncidentFactory(factory.django.DjangoModelFactory):
         model = m.Incident
 
     company = factory.SubFactory(CompanyFactory)
-    occurred_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=40))
+    occurred_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=60))
     country = factory.LazyFunction(lambda: country("KE"))
     category = "use_of_force"
     severity = "serious"
-    status = "closed"
-    summary = "Warning shots fired at a checkpoint; no injuries."
+    status = "reported"
+    summary = "Guards fired warning shots at a checkpoint; one bystander injured."
 
 
 class SanctionFactory(factory.django.DjangoModelFactory):
+    """A global debarment in force since a month ago, imposed by the company's authority."""
+
     class Meta:
         model = m.Sanction
 
     company = factory.SubFactory(CompanyFactory)
     imposed_by_authority = factory.LazyAttribute(lambda o: o.company.registering_authority)
-    kind = "fine"
-    start = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=60))
-    reason = "Late incident report."
+    kind = "debarment"
+    scope = "global"
+    start = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=30))
+    reason = "Repeated failure to report incidents."
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Person
 
-    full_name = factory.Sequence(lambda n: f"Guard Number {n}")
+    full_name = factory.Sequence(lambda n: f"Alex Fictional {n}")
+    date_of_birth = dt.date(1985, 5, 17)
     nationality = factory.LazyFunction(lambda: country("KE"))
-    identity_hash = factory.Sequence(lambda n: m.identity_hash("KE", f"P{n:07d}"))
+    identity_hash = factory.Sequence(lambda n: m.identity_hash("KE", f"TEST{n:08d}"))
 
 
 class EmploymentFactory(factory.django.DjangoModelFactory):
+    """A current local, unarmed employment on a contract of the same company."""
+
     class Meta:
         model = m.Employment
 
     person = factory.SubFactory(PersonFactory)
-    company = factory.SubFactory(CompanyFactory)
+    contract = factory.SubFactory(ContractFactory)
+    company = factory.LazyAttribute(lambda o: o.contract.company if o.contract else None)
     role = "Guard"
+    armed = False
     origin = "local"
-    start = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=100))
+    start = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=10))
 
 
 class VettingFactory(factory.django.DjangoModelFactory):
@@ -248,10 +256,37 @@ class VettingFactory(factory.django.DjangoModelFactory):
         model = m.Vetting
 
     person = factory.SubFactory(PersonFactory)
-    company = factory.SubFactory(CompanyFactory)
-    vetted_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=90))
-    vetted_by = "Screening unit"
+    vetted_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=20))
+    vetted_by = "Mission Security Section"
     outcome = "cleared"
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Training
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "use_of_force"
+    completed_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=100))
+    provider = "Fictional Training Academy"
+
+
+def compliant_company(**kwargs):
+    """A company that passes every company rule: licence, code, certificate, insurance."""
+    company = CompanyFactory(
+        insurer="Harbour Mutual",
+        insurance_cover=1_000_000,
+        insurance_currency="USD",
+        insurance_valid_until=TODAY() + dt.timedelta(days=365),
+        **kwargs,
+    )
+    LicenceFactory(company=company)
+    AdherenceFactory(company=company)
+    CertificationFactory(company=company)
+    return company
+
+
+# --- Compliance records (API tests) ------------------------------------------------------
 
 
 class FindingFactory(factory.django.DjangoModelFactory):

@@ -61,7 +61,10 @@ class CompanySerializer(ValidatedModelSerializer):
 
     def get_standing(self, obj) -> str:
         """good / restricted / not_cleared, as of today."""
-        return company_standing(obj).standing
+        # The cached Company.standing column (kept fresh by the compliance engine) when the
+        # model has it; otherwise derived from the prefetched record.
+        cached = obj.__dict__.get("standing")
+        return cached or company_standing(obj).standing
 
 
 class LicenceSerializer(ValidatedModelSerializer):

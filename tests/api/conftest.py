@@ -68,10 +68,10 @@ def world(db, company, mission):
     w.other_incident_open = f.IncidentFactory(
         company=other_company, status=IncidentStatus.UNDER_INVESTIGATION
     )
-    w.other_incident_closed = f.IncidentFactory(company=other_company)
-    w.sanction = f.SanctionFactory(company=other_company)
-    w.person = f.EmploymentFactory(company=company).person
-    w.other_person = f.EmploymentFactory(company=other_company).person
+    w.other_incident_closed = f.IncidentFactory(company=other_company, status=IncidentStatus.CLOSED)
+    w.sanction = f.SanctionFactory(company=other_company, kind="fine")
+    w.person = f.EmploymentFactory(company=company, contract=None).person
+    w.other_person = f.EmploymentFactory(company=other_company, contract=None).person
     w.vetting = f.VettingFactory(person=w.person, company=company)
     w.other_vetting = f.VettingFactory(person=w.other_person, company=other_company)
     w.finding = f.FindingFactory(company=company)

@@ -22,11 +22,11 @@ FACTORIES = {
     "contracts": lambda w: f.ContractFactory(client=w.client, company=w.company),
     "coordination": lambda w: f.ContractFactory(client=w.other_client, company=w.company),
     "incidents": lambda w: f.IncidentFactory(company=w.company, status=IncidentStatus.CLOSED),
-    "sanctions": lambda w: f.SanctionFactory(company=w.company),
+    "sanctions": lambda w: f.SanctionFactory(company=w.company, kind="fine"),
     "findings": lambda w: f.FindingFactory(
         company=w.company, rule_code=f"R-{f.AuthorityFactory().pk}"
     ),
-    "personnel": lambda w: f.EmploymentFactory(company=w.company),
+    "personnel": lambda w: f.EmploymentFactory(company=w.company, contract=None),
     "vetting": lambda w: f.VettingFactory(company=w.company),
     "hiring-checks": lambda w: f.HiringCheckFactory(company=w.company, mission=w.mission),
     "authorities": lambda w: f.AuthorityFactory(),
