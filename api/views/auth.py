@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +27,7 @@ class TokenSerializer(serializers.Serializer):
 
 class TokenView(APIView):
     throttle_classes = [LoginThrottle]
+    parser_classes = [JSONParser]
 
     def get_authenticators(self):
         # No session authentication (and so no CSRF) on the login call itself.

@@ -6,6 +6,7 @@ import json
 from django.db import transaction
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from api.errors import PreconditionFailed
@@ -27,6 +28,7 @@ class RegistryMixin:
     """Declare `queryset_fn` (a registry.access function), `serializer_class`, `filterset_class`,
     `read_roles`, `write_roles` and `write_rule`; the rest is shared."""
 
+    parser_classes = [JSONParser]  # anything else answers 415
     queryset_fn = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
