@@ -88,3 +88,9 @@ def test_docs_render_offline(client):
     assert external == []
     for asset in re.findall(r"""src=["']([^"']+\.js)""", html):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
