@@ -272,3 +272,111 @@ def regulates(who, company_id: int) -> bool:
     if v.role == Role.REGULATOR:
         return v.regulated_company_ids.filter(id=company_id).exists()
     return False
+
+
+def sees_personnel(who) -> bool:
+    """May the caller see that a record names a person at all (e.g. on a sanction)?"""
+    return _as_viewer(who).role in (Role.REGULATOR, Role.AUDITOR, Role.ADMIN)
+
+
+# --- Writes ---------------------------------------------------------------------------------
+# Each rule takes (who, obj, data): obj is the record as stored (None when creating), data the
+# validated new values (None when only the stored record is checked). Readers' querysets have
+# already hidden what the caller may not see; these decide what they may change.
+
+
+def _id(data, name):
+    if not data or data.get(name) is None:
+        return None
+    value = data[name]
+    return getattr(value, "pk", value)
+
+
+def admin_writes(who, obj=None, data=None) -> bool:
+    return _as_viewer(who).role == Role.ADMIN
+
+
+def can_write_company(who, obj=None, data=None) -> bool:
+    """Regulators register companies for their own authority and change those they regulate."""
+    v = _as_viewer(who)
+    if v.role == Role.ADMIN:
+        return True
+    if v.role != Role.REGULATOR:
+        return False
+    if obj is not None and not regulates(v, obj.pk):
+        return False
+    authority_id = _id(data, "registering_authority")
+    if authority_id is not None and (obj is None or authority_id != obj.registering_authority_id):
+        return authority_id == v.authority_id
+    return True
+
+
+def can_write_licence(who, obj=None, data=None) -> bool:
+    """Regulators issue and change licences in their own authority's name only."""
+    v = _as_viewer(who)
+    if v.role == Role.ADMIN:
+        return True
+    if v.role != Role.REGULATOR:
+        return False
+    if obj is not None and obj.authority_id != v.authority_id:
+        return False
+    authority_id = _id(data, "authority")
+    return authority_id is None or authority_id == v.authority_id
+
+
+def can_write_company_record(who, obj=None, data=None) -> bool:
+    """Adherences, certifications, incidents, sanctions, vetting, findings: about a company the
+    regulator's authority regulates."""
+    v = _as_viewer(who)
+    if v.role == Role.ADMIN:
+        return True
+    if v.role != Role.REGULATOR:
+        return False
+    if obj is not None and obj.company_id is not None and not regulates(v, obj.company_id):
+        return False
+    company_id = _id(data, "company")
+    return company_id is None or regulates(v, company_id)
+
+
+def can_write_person(who, obj=None, data=None) -> bool:
+    """Regulators register people employed by a company they regulate, and change those they see."""
+    v = _as_viewer(who)
+    if v.role == Role.ADMIN:
+        return True
+    if v.role != Role.REGULATOR:
+        return False
+    if obj is not None:
+        return people(v).filter(pk=obj.pk).exists()
+    company_id = _id((data or {}).get("employment"), "company")
+    return company_id is not None and regulates(v, company_id)
+
+
+def can_write_contract_record(who, obj=None, data=None) -> bool:
+    """Mission staff write their missions' contracts (and may not move one to another mission);
+    regulators change contracts of the companies they regulate."""
+    v = _as_viewer(who)
+    if obj is not None and not can_write_contract(v, contract=obj):
+        return False
+    if data is None:
+        return obj is not None or v.role == Role.ADMIN
+    if v.role == Role.MISSION_STAFF:
+        mission_id = _id(data, "mission") if "mission" in data else obj.mission_id
+        return can_write_contract(v, mission_id=mission_id)
+    if v.role == Role.REGULATOR:
+        return obj is not None and (
+            _id(data, "company") is None or regulates(v, _id(data, "company"))
+        )
+    return v.role == Role.ADMIN
+
+
+def can_run_hiring_check(who, mission=None, client=None) -> bool:
+    """Mission staff check hires for their own missions (or their missions' clients)."""
+    v = _as_viewer(who)
+    if v.role == Role.ADMIN:
+        return True
+    if v.role != Role.MISSION_STAFF:
+        return False
+    missions = {m.pk for m in (mission, getattr(client, "mission", None)) if m is not None}
+    if not missions:
+        return False
+    return missions <= v.mission_ids

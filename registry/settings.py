@@ -154,3 +154,61 @@ LOGGING = {
 
 # Licences that end within this many days are reported as expiring (LIC-EXPIRING).
 LICENCE_EXPIRY_WARNING_DAYS = envint("LICENCE_EXPIRY_WARNING_DAYS", 90)
+
+# --- REST API (api/) --------------------------------------------------------------------------
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 500)
+API_TOKEN_LIFETIME_DAYS = envint("API_TOKEN_LIFETIME_DAYS", 90)
+REST_FRAMEWORK = {
+    # Token first: its challenge makes a request without credentials answer 401, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "api.filtersets.StrictFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": envstr("API_THROTTLE_ANON", "120/minute"),
+        "user": envstr("API_THROTTLE_USER", "2000/minute"),
+        "login": envstr("API_THROTTLE_LOGIN", "10/minute"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PMSC Registry API",
+    "DESCRIPTION": "Registry and contract oversight of private military and security companies. "
+    "Errors share one JSON shape (see the Error schema).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LicenceStateEnum": "registry.choices.LicenceState",
+        "StandingEnum": "registry.choices.Standing",
+        "StandardKindEnum": "registry.choices.StandardKind",
+        "OrganisationEnum": "registry.choices.Organisation",
+        "ClientKindEnum": "registry.choices.ClientKind",
+        "ContractStatusEnum": "registry.choices.ContractStatus",
+        "PersonnelOriginEnum": "registry.choices.PersonnelOrigin",
+        "IncidentCategoryEnum": "registry.choices.IncidentCategory",
+        "IncidentSeverityEnum": "registry.choices.IncidentSeverity",
+        "IncidentStatusEnum": "registry.choices.IncidentStatus",
+        "SanctionKindEnum": "registry.choices.SanctionKind",
+        "SanctionScopeEnum": "registry.choices.SanctionScope",
+        "VettingOutcomeEnum": "registry.choices.VettingOutcome",
+        "SeverityEnum": "registry.choices.Severity",
+        "FindingStateEnum": "registry.choices.FindingState",
+        "VerdictEnum": "registry.choices.Verdict",
+    },
+}

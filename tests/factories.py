@@ -284,3 +284,34 @@ def compliant_company(**kwargs):
     AdherenceFactory(company=company)
     CertificationFactory(company=company)
     return company
+
+
+# --- Compliance records (API tests) ------------------------------------------------------
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Finding
+
+    rule_code = "COC-NONE"
+    severity = "warning"
+    company = factory.SubFactory(CompanyFactory)
+    subject_key = factory.LazyAttribute(lambda o: f"company:{o.company.pk}")
+    message = "No code of conduct is signed and in force."
+    first_seen = factory.LazyFunction(timezone.now)
+    last_seen = factory.LazyAttribute(lambda o: o.first_seen)
+
+
+class HiringCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.HiringCheck
+
+    asked_at = factory.LazyFunction(timezone.now)
+    company = factory.SubFactory(CompanyFactory)
+    mission = factory.SubFactory(MissionFactory)
+    countries = ["KE"]
+    services = ["unarmed_guarding"]
+    armed = False
+    start = factory.LazyFunction(TODAY)
+    end = factory.LazyFunction(lambda: TODAY() + dt.timedelta(days=90))
+    verdict = "cleared"

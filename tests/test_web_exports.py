@@ -2,9 +2,6 @@ import csv
 import io
 
 import pytest
-
-pytest.importorskip("registry.exports")
-
 from django.urls import reverse  # noqa: E402
 
 from . import factories as f  # noqa: E402

@@ -1,7 +1,5 @@
 import pytest
 
-pytest.importorskip("registry.exports")
-
 from registry.choices import Role  # noqa: E402
 from tests import factories as f  # noqa: E402
 

@@ -1,0 +1,338 @@
+"""One FilterSet per resource, each with `q` text search and id filters on foreign keys.
+
+The filter backend refuses query parameters no filter knows (400), so a filter that a role's
+representation leaves out (e.g. contract values on coordination summaries) can never be
+silently ignored and widen a result.
+"""
+
+import django_filters as df
+from django.db.models import Exists, OuterRef, Q
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+from registry import models as m
+from registry.choices import (
+    ContractStatus,
+    FindingState,
+    IncidentSeverity,
+    IncidentStatus,
+    LicenceState,
+    SanctionKind,
+    Severity,
+    Standing,
+    Verdict,
+)
+
+CONTROL_PARAMS = frozenset({"format", "page", "page_size", "cursor", "ordering"})
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(filterset_class.base_filters) if filterset_class else set()
+        unknown = sorted(set(request.query_params) - known - CONTROL_PARAMS)
+        if unknown and getattr(view, "action", None) == "list":
+            raise ValidationError({name: ["Unknown filter."] for name in unknown})
+        return super().filter_queryset(request, queryset, view)
+
+
+class CodeInFilter(df.BaseInFilter, df.CharFilter):
+    """Comma-separated codes: ?country=KE,SO."""
+
+
+class NumberInFilter(df.BaseInFilter, df.NumberFilter):
+    """Comma-separated ids: ?company=3,7."""
+
+
+def _m2m_codes(through, owner: str, column: str, codes):
+    return Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": codes}))
+
+
+class SearchFilterSet(df.FilterSet):
+    q = df.CharFilter(method="search", label="Text search")
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class AuthorityFilterSet(SearchFilterSet):
+    country = CodeInFilter(field_name="country_id")
+    search_fields = ("name", "acronym")
+
+    class Meta:
+        model = m.LicensingAuthority
+        fields = ["id"]
+
+
+class ServiceCategoryFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "description")
+
+    class Meta:
+        model = m.ServiceCategory
+        fields = ["armed"]
+
+
+class CompanyFilterSet(SearchFilterSet):
+    country = CodeInFilter(field_name="home_country_id", label="Home country codes")
+    registering_authority = NumberInFilter(field_name="registering_authority_id")
+    registration_number = df.CharFilter(lookup_expr="iexact")
+    parent = NumberInFilter(field_name="parent_id")
+    service = CodeInFilter(method="filter_service", label="Service codes the company offers")
+    licensed_in = CodeInFilter(
+        method="filter_licensed_in", label="Countries where an active licence is in force today"
+    )
+    # The cached column the compliance engine keeps fresh (registry.services.standing).
+    standing = df.MultipleChoiceFilter(choices=Standing.choices)
+
+    class Meta:
+        model = m.Company
+        fields = ["id", "lei"]
+
+    def search(self, queryset, name, value):
+        """Legal name and trading names (plus exact registration number, LEI, licence number)."""
+        return queryset.search(value)
+
+    def filter_service(self, queryset, name, value):
+        return queryset.filter(
+            _m2m_codes(m.Company.services.through, "company_id", "servicecategory_id", value)
+        )
+
+    def filter_licensed_in(self, queryset, name, value):
+        from django.utils import timezone
+
+        active = m.Licence.objects.active_on(timezone.localdate()).filter(
+            company_id=OuterRef("pk"), countries__code__in=value
+        )
+        return queryset.filter(Exists(active))
+
+
+class LicenceFilterSet(SearchFilterSet):
+    state = df.MultipleChoiceFilter(choices=LicenceState.choices)
+    authority = NumberInFilter(field_name="authority_id")
+    company = NumberInFilter(field_name="company_id")
+    country = CodeInFilter(method="filter_country")
+    service = CodeInFilter(method="filter_service")
+    expires_before = df.DateFilter(field_name="valid_until", lookup_expr="lt")
+    expires_after = df.DateFilter(field_name="valid_until", lookup_expr="gte")
+    active_on = df.DateFilter(method="filter_active_on")
+    search_fields = ("number", "company__legal_name")
+
+    class Meta:
+        model = m.Licence
+        fields = ["id", "number", "weapons_authorised"]
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(
+            _m2m_codes(m.Licence.countries.through, "licence_id", "country_id", value)
+        )
+
+    def filter_service(self, queryset, name, value):
+        return queryset.filter(
+            _m2m_codes(m.Licence.services.through, "licence_id", "servicecategory_id", value)
+        )
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.active_on(value)
+
+
+class StandardFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "issuer")
+
+    class Meta:
+        model = m.ConductStandard
+        fields = ["id", "code", "kind"]
+
+
+class AdherenceFilterSet(df.FilterSet):
+    company = NumberInFilter(field_name="company_id")
+    standard = NumberInFilter(field_name="standard_id")
+    in_force_on = df.DateFilter(method="filter_in_force_on")
+
+    class Meta:
+        model = m.Adherence
+        fields = ["id"]
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.in_force_on(value)
+
+
+class CertificationFilterSet(SearchFilterSet):
+    company = NumberInFilter(field_name="company_id")
+    standard = NumberInFilter(field_name="standard_id")
+    expires_before = df.DateFilter(field_name="expires_on", lookup_expr="lt")
+    valid_on = df.DateFilter(method="filter_valid_on")
+    search_fields = ("certifying_body", "certificate_number")
+
+    class Meta:
+        model = m.Certification
+        fields = ["id"]
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.valid_on(value)
+
+
+class MissionFilterSet(SearchFilterSet):
+    country = CodeInFilter(method="filter_country")
+    search_fields = ("acronym", "name")
+
+    class Meta:
+        model = m.Mission
+        fields = ["id", "organisation", "acronym"]
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(
+            _m2m_codes(m.Mission.countries.through, "mission_id", "country_id", value)
+        )
+
+
+class ClientFilterSet(SearchFilterSet):
+    mission = NumberInFilter(field_name="mission_id")
+    country = CodeInFilter(field_name="country_id")
+    search_fields = ("name",)
+
+    class Meta:
+        model = m.Client
+        fields = ["id", "kind"]
+
+
+class CoordinationFilterSet(df.FilterSet):
+    """Filters over what a coordination summary shows: who, where, what, when, status."""
+
+    company = NumberInFilter(field_name="company_id")
+    client = NumberInFilter(field_name="client_id")
+    mission = NumberInFilter(field_name="mission_id")
+    country = CodeInFilter(method="filter_country")
+    service = CodeInFilter(method="filter_service")
+    armed = df.BooleanFilter()
+    status = df.MultipleChoiceFilter(choices=ContractStatus.choices)
+    active_on = df.DateFilter(method="filter_active_on")
+    start_after = df.DateFilter(field_name="start", lookup_expr="gte")
+    end_before = df.DateFilter(field_name="end", lookup_expr="lte")
+
+    class Meta:
+        model = m.Contract
+        fields = ["id"]
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(
+            _m2m_codes(m.Contract.countries.through, "contract_id", "country_id", value)
+        )
+
+    def filter_service(self, queryset, name, value):
+        return queryset.filter(
+            _m2m_codes(m.Contract.services.through, "contract_id", "servicecategory_id", value)
+        )
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.active_on(value)
+
+
+class ContractFilterSet(CoordinationFilterSet, SearchFilterSet):
+    parent = NumberInFilter(field_name="parent_id")
+    signed_after = df.DateFilter(field_name="signed_on", lookup_expr="gte")
+    signed_before = df.DateFilter(field_name="signed_on", lookup_expr="lte")
+    value_min = df.NumberFilter(field_name="value", lookup_expr="gte")
+    value_max = df.NumberFilter(field_name="value", lookup_expr="lte")
+    currency = df.CharFilter(lookup_expr="iexact")
+    search_fields = ("reference", "title", "company__legal_name", "client__name")
+
+    class Meta:
+        model = m.Contract
+        fields = ["id", "reference"]
+
+
+class IncidentFilterSet(SearchFilterSet):
+    company = NumberInFilter(field_name="company_id")
+    contract = NumberInFilter(field_name="contract_id")
+    country = CodeInFilter(field_name="country_id")
+    status = df.MultipleChoiceFilter(choices=IncidentStatus.choices)
+    severity = df.MultipleChoiceFilter(choices=IncidentSeverity.choices)
+    occurred_after = df.DateFilter(field_name="occurred_on", lookup_expr="gte")
+    occurred_before = df.DateFilter(field_name="occurred_on", lookup_expr="lte")
+    search_fields = ("summary", "outcome")
+
+    class Meta:
+        model = m.Incident
+        fields = ["id", "category"]
+
+
+class SanctionFilterSet(SearchFilterSet):
+    company = NumberInFilter(field_name="company_id")
+    kind = df.MultipleChoiceFilter(choices=SanctionKind.choices)
+    imposed_by_authority = NumberInFilter(field_name="imposed_by_authority_id")
+    imposed_by_mission = NumberInFilter(field_name="imposed_by_mission_id")
+    imposed_by_client = NumberInFilter(field_name="imposed_by_client_id")
+    in_force_on = df.DateFilter(method="filter_in_force_on")
+    search_fields = ("reason",)
+
+    class Meta:
+        model = m.Sanction
+        fields = ["id", "scope"]
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.in_force_on(value)
+
+
+class PersonFilterSet(SearchFilterSet):
+    nationality = CodeInFilter(field_name="nationality_id")
+    company = NumberInFilter(method="filter_company")
+    search_fields = ("full_name",)
+
+    class Meta:
+        model = m.Person
+        fields = ["id"]
+
+    def filter_company(self, queryset, name, value):
+        employed = m.Employment.objects.filter(person_id=OuterRef("pk"), company_id__in=value)
+        return queryset.filter(Exists(employed))
+
+
+class VettingFilterSet(df.FilterSet):
+    person = NumberInFilter(field_name="person_id")
+    company = NumberInFilter(field_name="company_id")
+    outcome = df.CharFilter()
+    vetted_after = df.DateFilter(field_name="vetted_on", lookup_expr="gte")
+
+    class Meta:
+        model = m.Vetting
+        fields = [
+            "id",
+            "serving_security_forces",
+            "former_security_forces",
+            "ddr_participant",
+            "dismissed_for_misconduct",
+            "human_rights_concern",
+        ]
+
+
+class FindingFilterSet(SearchFilterSet):
+    company = NumberInFilter(field_name="company_id")
+    contract = NumberInFilter(field_name="contract_id")
+    rule = CodeInFilter(field_name="rule_code")
+    severity = df.MultipleChoiceFilter(choices=Severity.choices)
+    state = df.MultipleChoiceFilter(choices=FindingState.choices)
+    search_fields = ("message",)
+
+    class Meta:
+        model = m.Finding
+        fields = ["id"]
+
+
+class HiringCheckFilterSet(df.FilterSet):
+    company = NumberInFilter(field_name="company_id")
+    client = NumberInFilter(field_name="client_id")
+    mission = NumberInFilter(field_name="mission_id")
+    verdict = df.MultipleChoiceFilter(choices=Verdict.choices)
+    asked_after = df.IsoDateTimeFilter(field_name="asked_at", lookup_expr="gte")
+    asked_before = df.IsoDateTimeFilter(field_name="asked_at", lookup_expr="lte")
+
+    class Meta:
+        model = m.HiringCheck
+        fields = ["id"]

@@ -1,0 +1,66 @@
+"""Serializers validate through the model (full_clean), so a rule lives once, in registry/."""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from api.errors import django_errors
+from registry.models import Country, ServiceCategory
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """NetBox-style: build the would-be instance and run the model's full_clean() on it."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        concrete = {f.name for f in model._meta.concrete_fields}
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            if name in concrete:
+                setattr(instance, name, value)
+        self.prepare_instance(instance, attrs)
+        try:
+            instance.full_clean(exclude=getattr(self.Meta, "clean_exclude", None))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(django_errors(exc)) from None
+        return attrs
+
+    def prepare_instance(self, instance, attrs):
+        """Hook for values derived before validation (e.g. a hashed identity document)."""
+
+
+class CountryCodes(serializers.PrimaryKeyRelatedField):
+    """ISO 3166-1 alpha-2 codes."""
+
+    def __init__(self, **kwargs):
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Country.objects.all())
+        kwargs.setdefault("pk_field", serializers.CharField(max_length=2))
+        super().__init__(**kwargs)
+
+
+class ServiceCodes(serializers.PrimaryKeyRelatedField):
+    """Service category codes (see /api/v1/service-categories/)."""
+
+    def __init__(self, **kwargs):
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", ServiceCategory.objects.all())
+        kwargs.setdefault("pk_field", serializers.CharField(max_length=40))
+        super().__init__(**kwargs)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id among the rows the caller may see (a registry.access function), so an id the caller
+    may not know answers 'does not exist' like any other unknown id."""
+
+    def __init__(self, access_fn, **kwargs):
+        self.access_fn = access_fn
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        from registry import access
+
+        request = self.context.get("request")
+        return self.access_fn(access.viewer(getattr(request, "user", None)))

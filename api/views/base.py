@@ -1,0 +1,93 @@
+"""The base viewset: querysets from registry.access, role permissions, ETags and If-Match."""
+
+import hashlib
+import json
+
+from django.db import transaction
+from rest_framework import status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from api.errors import PreconditionFailed
+from api.permissions import EVERYONE
+from registry import access
+
+
+def etag_for(data) -> str:
+    body = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+
+
+def _matches(header: str, etag: str) -> bool:
+    candidates = [part.strip().removeprefix("W/") for part in header.split(",")]
+    return "*" in candidates or etag in candidates
+
+
+class RegistryMixin:
+    """Declare `queryset_fn` (a registry.access function), `serializer_class`, `filterset_class`,
+    `read_roles`, `write_roles` and `write_rule`; the rest is shared."""
+
+    parser_classes = [JSONParser]  # anything else answers 415
+    queryset_fn = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    read_roles = EVERYONE
+    write_roles = frozenset()
+    write_rule = None
+
+    @property
+    def viewer(self):
+        return access.viewer(self.request.user)
+
+    def get_queryset(self):
+        queryset = type(self).queryset_fn(self.viewer)
+        return queryset.select_related(*self.select_related).prefetch_related(
+            *self.prefetch_related
+        )
+
+    def check_write(self, obj, data) -> None:
+        rule = type(self).write_rule
+        if rule is None or not rule(self.viewer, obj, data):
+            raise PermissionDenied("Your role may not make this change to this record.")
+
+    def retrieve(self, request, *args, **kwargs):
+        data = self.get_serializer(self.get_object()).data
+        etag = etag_for(data)
+        if _matches(request.headers.get("If-None-Match", ""), etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+
+class RegistryViewSet(RegistryMixin, viewsets.ModelViewSet):
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            self.check_write(None, serializer.validated_data)
+            instance = serializer.save()
+        data = self.get_serializer(instance).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self.get_object()
+            # Lock the row, then read it again: If-Match compares with what we will overwrite.
+            list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
+            instance = self.get_object()
+            if_match = request.headers.get("If-Match")
+            if if_match and not _matches(if_match, etag_for(self.get_serializer(instance).data)):
+                raise PreconditionFailed()
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.check_write(instance, serializer.validated_data)
+            instance = serializer.save()
+        data = self.get_serializer(self.get_object()).data
+        return Response(data, headers={"ETag": etag_for(data)})
+
+
+class ReadOnlyRegistryViewSet(RegistryMixin, viewsets.ReadOnlyModelViewSet):
+    http_method_names = ["get", "head", "options"]

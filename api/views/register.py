@@ -1,0 +1,130 @@
+"""The public register: service categories, authorities, companies, licences, codes,
+adherences and certifications."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import filtersets as fs
+from api.errors import ErrorSerializer
+from api.permissions import ADMINS, EVERYONE, REGULATORS, SIGNED_IN
+from api.serializers import checks, register
+from api.status import company_status
+from registry import access
+from registry import models as m
+from registry.services.licensing import USER_ACTIONS, transition
+from registry.services.standing import STANDING_PREFETCH
+
+from .base import RegistryViewSet, etag_for
+
+
+class ServiceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = m.ServiceCategory.objects.all()
+    serializer_class = register.ServiceCategorySerializer
+    filterset_class = fs.ServiceCategoryFilterSet
+    lookup_field = "code"
+    lookup_value_regex = "[a-z0-9_]+"
+    read_roles = EVERYONE
+    ordering_fields = ["code", "name"]
+
+
+class AuthorityViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(lambda v: m.LicensingAuthority.objects.all())
+    select_related = ("country",)
+    serializer_class = register.AuthoritySerializer
+    filterset_class = fs.AuthorityFilterSet
+    ordering_fields = ["name", "acronym", "country"]
+    write_roles = ADMINS
+    write_rule = staticmethod(access.admin_writes)
+
+
+class CompanyViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(access.companies)
+    prefetch_related = (*STANDING_PREFETCH, "aliases", "services")
+    serializer_class = register.CompanySerializer
+    filterset_class = fs.CompanyFilterSet
+    ordering_fields = ["legal_name", "registration_number", "created_at"]
+    write_roles = REGULATORS
+    write_rule = staticmethod(access.can_write_company)
+
+    @extend_schema(
+        responses={200: checks.StatusSerializer, 401: ErrorSerializer, 404: ErrorSerializer},
+        summary="Status of a company: standing, reasons, licences, codes, sanctions, findings, "
+        "active contracts by mission",
+    )
+    @action(detail=True, methods=["get"], url_path="status")
+    def status(self, request, pk=None):
+        data = checks.StatusSerializer(company_status(self.get_object(), request.user)).data
+        return Response(data, headers={"ETag": etag_for(data)})
+
+    def get_permissions(self):
+        if self.action == "status":
+            self.read_roles = SIGNED_IN
+        return super().get_permissions()
+
+
+def _transition_action(name):
+    def handler(self, request, pk=None):
+        licence = self.get_object()
+        self.check_write(licence, None)
+        body = register.LicenceTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        transition(licence, name, actor=request.user, **body.validated_data)
+        data = self.get_serializer(self.get_object()).data
+        return Response(data, headers={"ETag": etag_for(data)})
+
+    handler.__name__ = name
+    handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    return extend_schema(
+        request=register.LicenceTransitionSerializer,
+        responses={
+            200: register.LicenceSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer, description="Not allowed from the current state."
+            ),
+        },
+        summary=f"{name.capitalize()} the licence (a reason is required; renew takes new dates)",
+    )(handler)
+
+
+class LicenceViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(access.licences)
+    select_related = ("authority",)
+    prefetch_related = ("countries", "services")
+    serializer_class = register.LicenceSerializer
+    filterset_class = fs.LicenceFilterSet
+    ordering_fields = ["number", "valid_from", "valid_until", "state"]
+    write_roles = REGULATORS
+    write_rule = staticmethod(access.can_write_licence)
+
+    for _name in USER_ACTIONS:
+        locals()[_name] = _transition_action(_name)
+    del _name
+
+
+class StandardViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(lambda v: m.ConductStandard.objects.all())
+    serializer_class = register.StandardSerializer
+    filterset_class = fs.StandardFilterSet
+    ordering_fields = ["code", "name"]
+    write_roles = ADMINS
+    write_rule = staticmethod(access.admin_writes)
+
+
+class AdherenceViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(access.adherences)
+    serializer_class = register.AdherenceSerializer
+    filterset_class = fs.AdherenceFilterSet
+    ordering_fields = ["signed_on", "withdrawn_on"]
+    write_roles = REGULATORS
+    write_rule = staticmethod(access.can_write_company_record)
+
+
+class CertificationViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(access.certifications)
+    serializer_class = register.CertificationSerializer
+    filterset_class = fs.CertificationFilterSet
+    ordering_fields = ["issued_on", "expires_on"]
+    write_roles = REGULATORS
+    write_rule = staticmethod(access.can_write_company_record)

@@ -1,0 +1,216 @@
+"""Streaming contract exports (CSV and NDJSON) over an already access-filtered queryset.
+
+Constant memory and fast: on PostgreSQL the database writes the rows itself (`COPY (SELECT …) TO
+STDOUT` over the SQL of the filtered queryset, read in chunks through psycopg 3); on SQLite the
+same SQL is read with fetchmany() in chunks that feed the csv or json module. Never a serializer
+per row, never the whole result in memory.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
+
+from registry.models import Contract
+
+CHUNK_ROWS = 2000
+LIST_SEPARATOR = ";"
+
+# (column name, queryset expression); countries and services are annotated lists.
+COLUMNS = (
+    ("id", "id"),
+    ("reference", "reference"),
+    ("company_id", "company_id"),
+    ("company", "company__legal_name"),
+    ("client_id", "client_id"),
+    ("client", "client__name"),
+    ("mission", "mission__acronym"),
+    ("parent_id", "parent_id"),
+    ("title", "title"),
+    ("countries", "_countries"),
+    ("services", "_services"),
+    ("armed", "armed"),
+    ("personnel_international", "personnel_international"),
+    ("personnel_third_country", "personnel_third_country"),
+    ("personnel_local", "personnel_local"),
+    ("armed_personnel", "armed_personnel"),
+    ("value", "value"),
+    ("currency", "currency"),
+    ("signed_on", "signed_on"),
+    ("start", "start"),
+    ("end", "end"),
+    ("status", "status"),
+)
+NAMES = [name for name, _ in COLUMNS]
+LIST_COLUMNS = {"countries", "services"}
+
+
+class ListAgg(Aggregate):
+    """Codes joined by LIST_SEPARATOR (in no particular order)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"STRING_AGG({sql}, '{LIST_SEPARATOR}')", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"GROUP_CONCAT({sql}, '{LIST_SEPARATOR}')", params
+
+
+def _codes(through, column: str) -> Subquery:
+    rows = (
+        through.objects.filter(contract_id=OuterRef("pk"))
+        .values("contract_id")
+        .annotate(codes=ListAgg(column))
+        .values("codes")
+    )
+    return Subquery(rows, output_field=CharField())
+
+
+def export_rows(queryset: QuerySet) -> QuerySet:
+    """The queryset as export rows (a values_list in COLUMNS order) in id order."""
+    return (
+        queryset.prefetch_related(None)
+        .annotate(
+            _countries=_codes(Contract.countries.through, "country_id"),
+            _services=_codes(Contract.services.through, "servicecategory_id"),
+        )
+        .order_by("id")
+        .values_list(*[expr for _, expr in COLUMNS])
+    )
+
+
+def _is_postgres(queryset) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def _postgres_copy(queryset: QuerySet, fmt: str) -> Iterator[bytes]:
+    """COPY over the filtered rows joined with their country and service codes, aggregated
+    set-based for just those rows (a correlated subquery per row is several times slower, and
+    sorting the codes inside each list costs a third of the rate)."""
+    from psycopg import ClientCursor
+
+    plain = [(n, e) for n, e in COLUMNS if n not in LIST_COLUMNS]
+    rows = queryset.prefetch_related(None).order_by("id").values_list(*[e for _, e in plain])
+    sql, params = rows.query.get_compiler(using=queryset.db).as_sql()
+    agg = "string_agg({c}, ';')" if fmt == "csv" else "array_agg({c})"
+    through = {
+        "countries": (Contract.countries.through._meta.db_table, "country_id"),
+        "services": (Contract.services.through._meta.db_table, "servicecategory_id"),
+    }
+    joins = "".join(
+        f" LEFT JOIN (SELECT x.contract_id, {agg.format(c='x.' + column)} AS codes"
+        f' FROM "{table}" AS x JOIN f AS y ON y."id" = x.contract_id GROUP BY x.contract_id)'
+        f' AS "{name}" ON "{name}".contract_id = f."id"'
+        for name, (table, column) in through.items()
+    )
+
+    def column(name):
+        if name in LIST_COLUMNS:
+            return f'"{name}".codes' if fmt == "csv" else f"COALESCE(\"{name}\".codes, '{{}}')"
+        if name == "armed" and fmt == "csv":
+            return 'f."armed"::text'
+        if name == "value" and fmt == "ndjson":
+            return 'f."value"::text'
+        return f'f."{name}"'
+
+    if fmt == "csv":
+        select = ", ".join(f'{column(n)} AS "{n}"' for n in NAMES)
+        options = "WITH (FORMAT csv, HEADER)"
+    else:
+        select = "json_build_object(" + ", ".join(f"'{n}', {column(n)}" for n in NAMES) + ")"
+        # JSON text never holds a raw newline; CSV with control-character quote and delimiter
+        # makes COPY pass each line through unescaped.
+        options = "WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+    connection = connections[queryset.db]
+    connection.ensure_connection()
+    with transaction.atomic(using=queryset.db), ClientCursor(connection.connection) as cursor:
+        # JIT compilation costs more than it saves on this plain scan-and-join.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        inner = cursor.mogrify(sql, params)
+        names = ", ".join(f'"{n}"' for n, _ in plain)
+        statement = (
+            f"COPY (WITH f({names}) AS MATERIALIZED ({inner}) SELECT {select} FROM f{joins})"
+            f" TO STDOUT {options}"
+        )
+        with cursor.copy(statement) as copy:
+            yield from (bytes(chunk) for chunk in copy)
+
+
+_ARMED = NAMES.index("armed")
+_VALUE = NAMES.index("value")
+
+
+def _row_chunks(queryset: QuerySet) -> Iterator[list[tuple]]:
+    """Rows as the database returns them, in chunks, without Django's per-value converters
+    (dates print as ISO); only booleans and the decimal value are rendered."""
+    connection = connections[queryset.db]
+    sql, params = export_rows(queryset).query.get_compiler(using=queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            yield [_render(row) for row in rows]
+
+
+def _render(row: tuple) -> tuple:
+    row = list(row)
+    row[_ARMED] = "true" if row[_ARMED] else "false"
+    if row[_VALUE] is not None:
+        row[_VALUE] = f"{row[_VALUE]:.2f}"
+    return row
+
+
+def _is_empty(queryset: QuerySet) -> bool:
+    try:
+        queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return True
+    return False
+
+
+def stream_contracts_csv(queryset: QuerySet) -> Iterator[bytes]:
+    """CSV with a header row; lists of codes are joined with ';'; booleans are true/false."""
+    if _is_empty(queryset):
+        yield (",".join(NAMES) + "\r\n").encode()
+        return
+    if _is_postgres(queryset):
+        yield from _postgres_copy(queryset, "csv")
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(NAMES)
+    for rows in _row_chunks(queryset):
+        writer.writerows(rows)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+def stream_contracts_ndjson(queryset: QuerySet) -> Iterator[bytes]:
+    """One JSON object a line; countries and services as lists; the value as a decimal string."""
+    if _is_empty(queryset):
+        return
+    if _is_postgres(queryset):
+        yield from _postgres_copy(queryset, "ndjson")
+        return
+
+    encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
+    for rows in _row_chunks(queryset):
+        lines = []
+        for row in rows:
+            record = dict(zip(NAMES, row, strict=True))
+            record["armed"] = record["armed"] == "true"
+            for name in LIST_COLUMNS:
+                record[name] = record[name].split(LIST_SEPARATOR) if record[name] else []
+            lines.append(encode(record))
+        yield ("\n".join(lines) + "\n").encode()

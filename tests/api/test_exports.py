@@ -1,0 +1,131 @@
+"""CSV and NDJSON exports: same filters and access as the list, streamed in constant memory."""
+
+import csv
+import io
+import json
+import time
+
+import pytest
+from django.db import connection
+
+from registry import models as m
+from registry.exports import NAMES, stream_contracts_csv, stream_contracts_ndjson
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(response) -> str:
+    assert response.status_code == 200, response.content
+    return b"".join(response.streaming_content).decode()
+
+
+def test_csv_export_has_header_and_the_filtered_rows(world, client_for):
+    f.ContractFactory(
+        client=world.client,
+        company=world.company,
+        countries=["KE", "SO"],
+        services=["armed_escort", "unarmed_guarding"],
+        armed=True,
+        value=None,
+        currency="",
+    )
+    response = client_for("auditor").get(
+        "/api/v1/contracts/", {"format": "csv", "company": world.company.pk}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="contracts.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(_body(response))))
+    assert list(rows[0]) == NAMES
+    assert {r["reference"] for r in rows} == {world.contract.reference} | {
+        c.reference for c in m.Contract.objects.filter(armed=True)
+    }
+    armed = next(r for r in rows if r["armed"] == "true")
+    assert set(armed["countries"].split(";")) == {"KE", "SO"}
+    assert set(armed["services"].split(";")) == {"armed_escort", "unarmed_guarding"}
+    assert armed["value"] == "" and armed["status"] == "active"
+    plain = next(r for r in rows if r["reference"] == world.contract.reference)
+    assert plain["value"] == "250000.00" and plain["mission"] == world.mission.acronym
+
+
+def test_ndjson_export(world, client_for):
+    response = client_for("regulator").get("/api/v1/contracts/", {"format": "ndjson"})
+    assert response["Content-Type"] == "application/x-ndjson"
+    lines = _body(response).splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["reference"] for r in records] == [world.contract.reference]
+    record = records[0]
+    assert record["countries"] == ["KE"] and record["services"] == ["unarmed_guarding"]
+    assert record["value"] == "250000.00" and record["armed"] is False
+    assert record["start"] == world.contract.start.isoformat()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ndjson"])
+def test_export_needs_the_same_access_as_the_list(world, client_for, fmt):
+    assert client_for("public").get("/api/v1/contracts/", {"format": fmt}).status_code == 401
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096
+
+
+def _bulk_contracts(n: int) -> None:
+    company, client = f.CompanyFactory(), f.ClientFactory()
+    batch = [
+        m.Contract(
+            reference=f"BULK-{i:07d}",
+            client=client,
+            company=company,
+            mission=client.mission,
+            value=1000 + i,
+            currency="USD",
+            start="2025-01-01",
+            end="2026-12-31",
+            personnel_local=5,
+            status="active",
+        )
+        for i in range(n)
+    ]
+    m.Contract.objects.bulk_create(batch, batch_size=5000)
+    ids = list(m.Contract.objects.filter(client=client).values_list("id", flat=True))
+    m.Contract.countries.through.objects.bulk_create(
+        [m.Contract.countries.through(contract_id=i, country_id="KE") for i in ids], batch_size=5000
+    )
+    m.Contract.services.through.objects.bulk_create(
+        [
+            m.Contract.services.through(contract_id=i, servicecategory_id="unarmed_guarding")
+            for i in ids
+        ],
+        batch_size=5000,
+    )
+
+
+@pytest.mark.slow
+def test_export_of_100k_contracts_streams_in_constant_memory(auditor, client_for, capsys):
+    n = 100_000
+    _bulk_contracts(n)
+    client = client_for("auditor")
+    for fmt in ("csv", "ndjson"):
+        rss_before = _rss_bytes()
+        started = time.perf_counter()
+        response = client.get("/api/v1/contracts/", {"format": fmt})
+        rows = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+        elapsed = time.perf_counter() - started
+        growth = _rss_bytes() - rss_before
+        with capsys.disabled():
+            print(
+                f"\n{connection.vendor} {fmt}: {n / elapsed:,.0f} rows/s, "
+                f"RSS growth {growth / 2**20:.1f} MiB"
+            )
+        assert rows == n + (1 if fmt == "csv" else 0)
+        assert growth < 50 * 2**20
+
+
+def test_stream_functions_accept_any_contract_queryset(world):
+    qs = m.Contract.objects.filter(pk=world.contract.pk)
+    assert b"".join(stream_contracts_csv(qs)).count(b"\n") == 2
+    assert b"".join(stream_contracts_ndjson(qs)).count(b"\n") == 1
+    assert b"".join(stream_contracts_ndjson(m.Contract.objects.none())) == b""
+    assert b"".join(stream_contracts_csv(m.Contract.objects.none())).count(b"\n") == 1

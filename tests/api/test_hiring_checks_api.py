@@ -1,0 +1,103 @@
+"""POST/GET /hiring-checks/ through HTTP return exactly what the compliance engine decided.
+
+Needs registry.services.hiring (the compliance engineer's branch); skipped until it is merged.
+"""
+
+import datetime as dt
+
+import pytest
+
+from registry.choices import SanctionKind, Verdict  # noqa: E402
+from registry.models import HiringCheck  # noqa: E402
+
+from .. import factories as f  # noqa: E402
+
+pytestmark = pytest.mark.django_db
+
+
+def _payload(world, **changes):
+    today = dt.date.today()
+    return {
+        "company": world.company.pk,
+        "mission": world.mission.pk,
+        "countries": ["KE"],
+        "services": ["unarmed_guarding"],
+        "armed": False,
+        "personnel": {"international": 2, "third_country": 0, "local": 10, "armed": 0},
+        "start": (today + dt.timedelta(days=10)).isoformat(),
+        "end": (today + dt.timedelta(days=100)).isoformat(),
+        **changes,
+    }
+
+
+def _insure(company):
+    company.insurer = "Harbour Mutual"
+    company.insurance_valid_until = dt.date.today() + dt.timedelta(days=800)
+    company.save()
+
+
+def _check(client_for, payload):
+    response = client_for("mission_staff").post("/api/v1/hiring-checks/", payload, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    stored = HiringCheck.objects.get(pk=body["id"])
+    assert body["verdict"] == stored.verdict
+    assert body["findings"] == stored.findings
+    assert body["coordination"] == stored.coordination
+    return body
+
+
+def test_cleared(world, client_for):
+    _insure(world.company)
+    world.finding.delete()
+    world.incident_open.delete()  # a serious incident under investigation is a warning
+    body = _check(client_for, _payload(world))
+    assert body["verdict"] == Verdict.CLEARED
+
+
+def test_cleared_with_warnings(world, client_for):
+    body = _check(client_for, _payload(world))  # no insurance: a warning
+    assert body["verdict"] == Verdict.CLEARED_WITH_WARNINGS
+    assert any(x["severity"] == "warning" for x in body["findings"])
+
+
+def test_refused_and_coordination_shows_others(world, client_for):
+    f.SanctionFactory(company=world.other_company, kind=SanctionKind.DEBARMENT)
+    payload = _payload(world, company=world.other_company.pk, countries=["SO"])
+    body = _check(client_for, payload)
+    assert body["verdict"] == Verdict.REFUSED
+    assert {"rule", "severity", "message"} <= set(body["findings"][0])
+    assert set(body["coordination"]) == {
+        "overlapping_contracts",
+        "terminated_for_cause",
+        "sanctions",
+    }
+    assert "900000" not in str(body["coordination"])
+
+
+def test_bad_input_is_400_and_stores_nothing(world, client_for):
+    before = HiringCheck.objects.count()
+    payload = _payload(world, end="2000-01-01", countries=["ZZ"])
+    response = client_for("mission_staff").post("/api/v1/hiring-checks/", payload, format="json")
+    assert response.status_code == 400 and response.json()["fields"]
+    assert HiringCheck.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("public", 401), ("auditor", 403), ("regulator", 403)]
+)
+def test_who_may_run_checks(world, client_for, role, status):
+    response = client_for(role).post("/api/v1/hiring-checks/", _payload(world), format="json")
+    assert response.status_code == status
+
+
+def test_officer_cannot_check_for_another_mission(world, client_for):
+    payload = _payload(world, mission=world.other_mission.pk)
+    response = client_for("mission_staff").post("/api/v1/hiring-checks/", payload, format="json")
+    assert response.status_code == 403
+
+
+def test_past_checks_are_listed(world, client_for):
+    body = _check(client_for, _payload(world))
+    listed = client_for("mission_staff").get("/api/v1/hiring-checks/").json()["results"]
+    assert body["id"] in {row["id"] for row in listed}

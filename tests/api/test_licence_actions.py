@@ -1,0 +1,70 @@
+"""POST /licences/{id}/{action}/ runs the domain transition, for the licence's own authority."""
+
+import datetime as dt
+
+import pytest
+
+from registry.choices import LicenceState
+from registry.models import LicenceEvent
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_suspend_then_reinstate(world, client_for, regulator):
+    client = client_for("regulator")
+    url = f"/api/v1/licences/{world.licence.pk}/"
+    response = client.post(url + "suspend/", {"reason": "Inspection found gaps."}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == LicenceState.SUSPENDED
+    assert response.json()["allowed_actions"] == ["reinstate", "revoke", "surrender"]
+    event = LicenceEvent.objects.get()
+    assert (event.actor, event.reason) == (regulator, "Inspection found gaps.")
+    assert (
+        client.post(url + "reinstate/", {"reason": "Fixed."}, format="json").json()["state"]
+        == "active"
+    )
+
+
+def test_renew_takes_new_dates(world, client_for):
+    new_until = world.licence.valid_until + dt.timedelta(days=365)
+    response = client_for("regulator").post(
+        f"/api/v1/licences/{world.licence.pk}/renew/",
+        {"reason": "Renewal", "valid_until": new_until.isoformat()},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["valid_until"] == new_until.isoformat()
+
+
+def test_grant_an_application(world, client_for):
+    applied = f.LicenceFactory(company=world.company, state=LicenceState.APPLIED)
+    response = client_for("admin").post(
+        f"/api/v1/licences/{applied.pk}/grant/", {"reason": "Complete file."}, format="json"
+    )
+    assert response.json()["state"] == LicenceState.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("public", 401), ("auditor", 403), ("mission_staff", 403)]
+)
+def test_roles_that_may_not_transition(world, client_for, role, status):
+    response = client_for(role).post(
+        f"/api/v1/licences/{world.licence.pk}/suspend/", {"reason": "x"}, format="json"
+    )
+    assert response.status_code == status
+
+
+def test_regulator_of_another_authority_is_refused(world, client_for):
+    response = client_for("regulator").post(
+        f"/api/v1/licences/{world.other_licence.pk}/suspend/", {"reason": "x"}, format="json"
+    )
+    assert response.status_code == 403
+    world.other_licence.refresh_from_db()
+    assert world.other_licence.state == LicenceState.ACTIVE
+
+
+def test_reason_is_required(world, client_for):
+    response = client_for("regulator").post(
+        f"/api/v1/licences/{world.licence.pk}/suspend/", {}, format="json"
+    )
+    assert response.status_code == 400 and "reason" in response.json()["fields"]
