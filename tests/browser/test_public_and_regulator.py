@@ -55,6 +55,17 @@ def test_pages_fit_a_phone(page, login, kestrel):
     expect(page.locator(".skip-link")).to_be_focused()
 
 
+def test_regulator_pages_fit_a_phone(page, login, kestrel):
+    """Action links carry visually-hidden text; it must not widen the page beyond its table."""
+    f.LicenceFactory(company=kestrel, number="PSRA-2025-0001", state=LicenceState.APPLIED)
+    login(f.ProfileFactory(role=Role.REGULATOR, authority=kestrel.registering_authority).user)
+    page.set_viewport_size({"width": 375, "height": 740})
+    for path in [f"/companies/{kestrel.pk}/", "/queue/"]:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
+
+
 def test_regulator_suspends_a_licence_and_the_badge_changes(page, login, kestrel):
     regulator = f.ProfileFactory(role=Role.REGULATOR, authority=kestrel.registering_authority).user
     login(regulator)
