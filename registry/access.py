@@ -275,16 +275,18 @@ def _names_person_or_investigation(code: str) -> bool:
     return code.startswith("PER-") or code == OPEN_INQUIRY_RULE
 
 
-def standing_reasons(who, company_id: int, reasons: list) -> list:
+def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None = None) -> list:
     """A company's standing reasons as the caller may read them.
 
     Reasons resting on records above the caller's threshold (people and their vetting, incidents
     under investigation; for the public also contracts, sanctions, incidents and insurance) keep
     their rule code and severity, so the standing stays explained, but their message becomes the
-    rule's general explanation.
+    rule's general explanation. `regulated`: regulates(who, company_id), if the caller knows it.
     """
     v = _as_viewer(who)
-    if v.reads_everything or regulates(v, company_id):
+    if regulated is None:
+        regulated = regulates(v, company_id)
+    if v.reads_everything or regulated:
         return list(reasons)
     out = []
     for r in reasons:

@@ -56,9 +56,9 @@ def company_detail(request, pk):
     )
     today = timezone.localdate()
     v = access.viewer(user)
-    standing = company_standing(company, today)
-    standing.reasons = access.standing_reasons(v, company.pk, standing.reasons)
     may_act = access.regulates(v, company.pk) if v.can_write_register else False
+    standing = company_standing(company, today)
+    standing.reasons = access.standing_reasons(v, company.pk, standing.reasons, regulated=may_act)
     licence_rows = [
         {
             "licence": lic,
