@@ -5,12 +5,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from registry import models as m
-from registry.choices import ContractStatus, LicenceState, Role, Standing
+from registry.choices import ContractStatus, LicenceState, Role, Standing, Verdict
 from registry.demo import DEMO_USERS, FIXTURE_PATH
 from registry.demo.build import ANCHOR, build
 from registry.demo.load import load_demo
+from registry.services.hiring import run_hiring_check
 from registry.services.standing import company_standing
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,15 @@ def test_scenarios_show_every_standing(demo):
         "Tamarind Risk Services (Pty) Ltd": (Standing.NOT_CLEARED, ["LIC-NONE"]),
         "Savanna Shield Security Ltd": (Standing.NOT_CLEARED, ["LIC-NONE"]),
         "Marula Protective Services Ltd": (Standing.NOT_CLEARED, ["LIC-NONE", "INS-EXPIRED"]),
+        "Lakeshore Demining Trust SA": (Standing.RESTRICTED, ["COC-NONE"]),
+        "Cobalt Crest Risk Advisory Ltd": (Standing.GOOD, []),
+        "Kilima Guard Services Ltd": (
+            Standing.NOT_CLEARED,
+            ["PER-DDR", "PER-SERVING-FORCES", "PER-VETTING"],
+        ),
+        "Ironwood Escort Solutions (Pty) Ltd": (Standing.NOT_CLEARED, ["LIC-NONE", "SAN-DEBARRED"]),
+        "Ember Rock Protection Ltd": (Standing.NOT_CLEARED, ["LIC-NONE"]),
+        "Highveld Sentinel Security (Pty) Ltd": (Standing.NOT_CLEARED, ["LIC-NONE"]),
     }
     for name, (standing, codes) in expected.items():
         result = company_standing(company(name), on=TODAY)
@@ -124,3 +135,30 @@ def test_build_demo_fixture_command_is_deterministic(tmp_path, capsys):
     call_command("build_demo_fixture", "--output", str(out))
     assert out.read_text() == FIXTURE.read_text()
     assert "demo records" in capsys.readouterr().out
+
+
+def test_hiring_checks_give_the_verdicts_the_readme_promises():
+    """README's demo table: armed escort in Somalia (or the company's own ground) from day 10."""
+    today = timezone.localdate()
+    load_demo(FIXTURE, today=today)
+    start, end = today + dt.timedelta(days=10), today + dt.timedelta(days=150)
+    unisom, autsm = (m.Mission.objects.get(acronym=a) for a in ("UNISOM", "AUTSM"))
+    cases = [
+        ("Harbourline Security Kenya Ltd", unisom, "SO", "armed_escort", Verdict.CLEARED, set()),
+        ("Kestrel Ridge Protection Ltd", unisom, "KE", "armed_static_guarding",
+         Verdict.CLEARED_WITH_WARNINGS, {"LIC-RENEWAL"}),
+        ("Cobalt Crest Risk Advisory Ltd", unisom, "SO", "armed_escort", Verdict.REFUSED,
+         {"LIC-SERVICE"}),
+        ("Cobalt Crest Risk Advisory Ltd", unisom, "SO", "training_advising", Verdict.REFUSED,
+         {"ARM-NOT-AUTHORISED"}),
+        ("Tamarind Risk Services (Pty) Ltd", autsm, "SS", "armed_escort", Verdict.REFUSED, set()),
+        ("Ironwood Escort Solutions (Pty) Ltd", unisom, "SO", "armed_escort", Verdict.REFUSED,
+         {"SAN-DEBARRED"}),
+    ]  # fmt: skip
+    for name, mission, country, service, verdict, codes in cases:
+        check = run_hiring_check(
+            company=company(name), mission=mission, countries=[country], services=[service],
+            armed=True, personnel_local=10, armed_personnel=6, start=start, end=end,
+        )  # fmt: skip
+        found = {x["rule"] for x in check.findings}
+        assert check.verdict == verdict and codes <= found, (name, check.verdict, found)
