@@ -31,8 +31,6 @@ def hiring_check(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        # Built in parallel by the compliance engineer (interfaces.md §1).
-
         try:
             check = run_hiring_check(**form.service_kwargs(), asked_by=request.user)
         except ValidationError as exc:

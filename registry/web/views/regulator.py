@@ -151,8 +151,6 @@ def finding_waive(request, pk):
     _require_regulates(v, finding.company_id)
     form = WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # Built in parallel by the compliance engineer (interfaces.md §2).
-
         try:
             waive_finding(
                 finding, user=request.user, justification=form.cleaned_data["justification"]
