@@ -51,6 +51,9 @@ def test_pages_fit_a_phone(page, login, kestrel):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
+    page.goto("/?q=Kestrel")
+    badge = page.locator("#results .badge").first.bounding_box()
+    assert badge["x"] + badge["width"] <= 375  # the standing shows without scrolling sideways
     page.goto(f"/companies/{kestrel.pk}/")
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link")).to_be_focused()
