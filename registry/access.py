@@ -283,22 +283,34 @@ def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None
     their rule code and severity, so the standing stays explained, but their message becomes the
     rule's general explanation. `regulated`: regulates(who, company_id), if the caller knows it.
     """
-    v = _as_viewer(who)
-    if regulated is None:
-        regulated = regulates(v, company_id)
-    if v.reads_everything or regulated:
-        return list(reasons)
     out = []
     for r in reasons:
-        if v.is_public:
-            hidden = r.code not in REGISTER_REASONS
-        else:
-            hidden = _names_person_or_investigation(r.code)
-        if hidden:
-            r = replace(r, message=get_rule(r.code).explanation)
+        message = reason_message(who, company_id, r.code, r.message, regulated)
+        r = replace(r, message=message) if message != r.message else r
         if r not in out:
             out.append(r)
     return out
+
+
+def hiring_findings(who, check) -> list[dict]:
+    """The findings stored on a hiring check, their messages as the caller may read them."""
+    regulated = regulates(who, check.company_id)
+    return [
+        {**x, "message": reason_message(who, check.company_id, x["rule"], x["message"], regulated)}
+        for x in check.findings
+    ]
+
+
+def reason_message(who, company_id, code: str, message: str, regulated=None) -> str:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return message
+    if regulated is None:
+        regulated = regulates(v, company_id)
+    if regulated:
+        return message
+    hidden = code not in REGISTER_REASONS if v.is_public else _names_person_or_investigation(code)
+    return get_rule(code).explanation if hidden else message
 
 
 def regulates(who, company_id: int) -> bool:

@@ -53,3 +53,17 @@ def test_admin_company_page_hides_people_from_mission_staff(client, flagged, mis
     response = client.get(reverse("admin:registry_company_change", args=[flagged.pk]))
     assert response.status_code == 200
     assert "PER-SERVING-FORCES" in response.text and PERSON not in response.text
+
+
+def test_hiring_result_hides_open_investigations_from_mission_staff(
+    client, flagged, mission, mission_officer, auditor
+):
+    from .compliance_helpers import hire
+
+    check = hire(flagged, mission=mission, client=None, countries=["KE"], asked_by=mission_officer)
+    url = reverse("web:hiring_result", args=[check.pk])
+    client.force_login(mission_officer)
+    text = client.get(url).text
+    assert "INC-OPEN-SERIOUS" in text and INCIDENT not in text
+    client.force_login(auditor)
+    assert INCIDENT in client.get(url).text

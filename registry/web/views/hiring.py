@@ -48,4 +48,9 @@ def hiring_result(request, pk):
     )
     names = {s.code: s.name for s in SERVICE_CATALOGUE}
     services = [names.get(code, code) for code in check.services]
-    return render(request, "registry/hiring_result.html", {"check": check, "services": services})
+    findings = access.hiring_findings(v, check)
+    return render(
+        request,
+        "registry/hiring_result.html",
+        {"check": check, "services": services, "findings": findings},
+    )
