@@ -161,7 +161,9 @@ def test_hiring_checks_give_the_verdicts_the_readme_promises():
          {"LIC-SERVICE"}),
         ("Cobalt Crest Risk Advisory Ltd", unisom, "SO", "training_advising", Verdict.REFUSED,
          {"ARM-NOT-AUTHORISED"}),
-        ("Tamarind Risk Services (Pty) Ltd", autsm, "SS", "armed_escort", Verdict.REFUSED, set()),
+("Kilima Guard Services Ltd", unisom, "SO", "armed_static_guarding", Verdict.REFUSED,
+         {"PER-DDR", "PER-SERVING-FORCES", "PER-VETTING"}),
+                ("Tamarind Risk Services (Pty) Ltd", autsm, "SS", "armed_escort", Verdict.REFUSED, set()),
         ("Ironwood Escort Solutions (Pty) Ltd", unisom, "SO", "armed_escort", Verdict.REFUSED,
          {"SAN-DEBARRED"}),
     ]  # fmt: skip
