@@ -77,3 +77,20 @@ def test_granting_a_licence_resolves_the_finding_it_answers(client, regulator, c
     assert finding.state == FindingState.RESOLVED
     client.force_login(regulator)
     assert "LIC-NONE" not in client.get(reverse("web:queue")).text
+
+
+def test_company_page_names_the_contract_a_finding_is_about(client, regulator, company):
+    contract = f.ContractFactory(company=company, reference="UNMIX/SEC/0042")
+    now = timezone.now()
+    company.findings.create(
+        rule_code="COORD-OVERLAP",
+        severity=Severity.INFO,
+        subject_key=f"contract:{contract.pk}",
+        contract=contract,
+        message="Also contracted elsewhere.",
+        first_seen=now,
+        last_seen=now,
+    )
+    client.force_login(regulator)
+    text = client.get(reverse("web:company", args=[company.pk])).text
+    assert "Contract UNMIX/SEC/0042" in text
