@@ -14,12 +14,13 @@ Thresholds (see ../shared/DOMAIN.md):
 - admin: everything.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
 from registry.choices import IncidentStatus, Role
+from registry.compliance import get_rule
 from registry.models import (
     Adherence,
     Certification,
@@ -39,6 +40,8 @@ from registry.models import (
 PUBLIC = "public"
 # Incidents in these states are investigation material: regulators, auditors and admins only.
 OPEN_INVESTIGATION = (IncidentStatus.REPORTED, IncidentStatus.UNDER_INVESTIGATION)
+# The rule whose findings describe such incidents.
+OPEN_INQUIRY_RULE = "INC-OPEN-SERIOUS"
 
 
 @dataclass
@@ -217,8 +220,8 @@ def findings(who) -> QuerySet:
     if v.role == Role.REGULATOR:
         return Finding.objects.filter(company_id__in=v.regulated_company_ids)
     if v.role == Role.MISSION_STAFF:
-        # Company- and contract-level findings; never those naming a person.
-        return Finding.objects.filter(person__isnull=True)
+        # Company- and contract-level findings; never those naming a person or an open inquiry.
+        return Finding.objects.filter(person__isnull=True).exclude(rule_code=OPEN_INQUIRY_RULE)
     return Finding.objects.none()
 
 
@@ -262,6 +265,52 @@ def trainings(who) -> QuerySet:
     if v.role == Role.REGULATOR:
         return Training.objects.filter(person__in=people(v))
     return Training.objects.none()
+
+
+# Standing reasons whose message only repeats the public register (licences, codes, certificates).
+REGISTER_REASONS = frozenset({"LIC-NONE", "LIC-EXPIRING", "COC-NONE", "CERT-EXPIRED"})
+
+
+def _names_person_or_investigation(code: str) -> bool:
+    return code.startswith("PER-") or code == OPEN_INQUIRY_RULE
+
+
+def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None = None) -> list:
+    """A company's standing reasons as the caller may read them.
+
+    Reasons resting on records above the caller's threshold (people and their vetting, incidents
+    under investigation; for the public also contracts, sanctions, incidents and insurance) keep
+    their rule code and severity, so the standing stays explained, but their message becomes the
+    rule's general explanation. `regulated`: regulates(who, company_id), if the caller knows it.
+    """
+    out = []
+    for r in reasons:
+        message = reason_message(who, company_id, r.code, r.message, regulated)
+        r = replace(r, message=message) if message != r.message else r
+        if r not in out:
+            out.append(r)
+    return out
+
+
+def hiring_findings(who, check) -> list[dict]:
+    """The findings stored on a hiring check, their messages as the caller may read them."""
+    regulated = regulates(who, check.company_id)
+    return [
+        {**x, "message": reason_message(who, check.company_id, x["rule"], x["message"], regulated)}
+        for x in check.findings
+    ]
+
+
+def reason_message(who, company_id, code: str, message: str, regulated=None) -> str:
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return message
+    if regulated is None:
+        regulated = regulates(v, company_id)
+    if regulated:
+        return message
+    hidden = code not in REGISTER_REASONS if v.is_public else _names_person_or_investigation(code)
+    return get_rule(code).explanation if hidden else message
 
 
 def regulates(who, company_id: int) -> bool:

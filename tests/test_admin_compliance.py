@@ -75,3 +75,24 @@ def test_company_pages_show_standing_from_the_engine(client, admin_user, records
     assert listing.status_code == 200 and records.legal_name in listing.content.decode()
     page = client.get(reverse("admin:registry_company_change", args=[records.pk]))
     assert "SAN-DEBARRED" in page.content.decode() and "LIC-NONE" in page.content.decode()
+
+
+def test_regulators_see_and_waive_only_their_companies_findings(client, regulator, records):
+    """The admin's findings come from access.findings, like the web pages."""
+    regulator.is_staff = True
+    regulator.save()
+    own = f.CompanyFactory(registering_authority=regulator.profile.authority)
+    run_compliance([own.pk])
+    client.force_login(regulator)
+    url = reverse("admin:registry_finding_changelist")
+    listing = client.get(url).content.decode()
+    assert own.legal_name in listing and records.legal_name not in listing
+    finding = Finding.objects.get(company=own, rule_code="LIC-NONE")
+    data = {"action": "waive", "_selected_action": [finding.pk], "apply": "Waive"}
+    client.post(url, {**data, "justification": "Application under review."})
+    finding.refresh_from_db()
+    assert finding.state == FindingState.WAIVED
+    other = Finding.objects.get(company=records, rule_code="LIC-NONE")
+    client.post(url, {**data, "_selected_action": [other.pk], "justification": "Not mine."})
+    other.refresh_from_db()
+    assert other.state == FindingState.OPEN

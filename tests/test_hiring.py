@@ -136,3 +136,12 @@ def test_waived_company_finding_does_not_refuse(company, admin_user):
     check = hire(company, services=["unarmed_guarding"], armed=False, armed_personnel=0)
     lic_none = [x for x in check.findings if x["rule"] == "LIC-NONE"]
     assert lic_none[0]["severity"] == "info" and "Waived" in lic_none[0]["message"]
+
+
+def test_blockers_about_the_companys_people_refuse_the_hire_as_they_block_its_standing():
+    company = f.compliant_company()
+    emp = f.EmploymentFactory(contract=f.ContractFactory(company=company))
+    f.VettingFactory(person=emp.person, ddr_participant=True)
+    run_compliance([company.pk])
+    check = hire(company)
+    assert check.verdict == Verdict.REFUSED and "PER-DDR" in codes(check)

@@ -2,7 +2,9 @@ import pytest
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from registry.choices import FindingState, Severity, Standing  # noqa: E402
+from registry.choices import FindingState, LicenceState, Severity, Standing  # noqa: E402
+from registry.compliance import run_compliance  # noqa: E402
+from registry.services.licensing import transition  # noqa: E402
 
 from . import factories as f  # noqa: E402
 
@@ -63,3 +65,32 @@ def test_a_debarment_recorded_on_the_web_refreshes_the_cached_standing(client, r
     assert company.standing == Standing.NOT_CLEARED
     search = client.get(reverse("web:search"), {"q": company.legal_name}).text
     assert "Not cleared" in search
+
+
+def test_granting_a_licence_resolves_the_finding_it_answers(client, regulator, company):
+    """The work queue and the company page must not keep an open LIC-NONE after a grant."""
+    licence = f.LicenceFactory(company=company, state=LicenceState.APPLIED)
+    run_compliance([company.pk])
+    finding = company.findings.get(rule_code="LIC-NONE")
+    transition(licence, "grant", actor=regulator, reason="Inspection passed.")
+    finding.refresh_from_db()
+    assert finding.state == FindingState.RESOLVED
+    client.force_login(regulator)
+    assert "LIC-NONE" not in client.get(reverse("web:queue")).text
+
+
+def test_company_page_names_the_contract_a_finding_is_about(client, regulator, company):
+    contract = f.ContractFactory(company=company, reference="UNMIX/SEC/0042")
+    now = timezone.now()
+    company.findings.create(
+        rule_code="COORD-OVERLAP",
+        severity=Severity.INFO,
+        subject_key=f"contract:{contract.pk}",
+        contract=contract,
+        message="Also contracted elsewhere.",
+        first_seen=now,
+        last_seen=now,
+    )
+    client.force_login(regulator)
+    text = client.get(reverse("web:company", args=[company.pk])).text
+    assert "Contract UNMIX/SEC/0042" in text

@@ -98,3 +98,8 @@ def test_company_page_runs_a_fixed_number_of_queries(client, django_assert_max_n
 
     url = reverse("web:company", args=[company.pk])
     assert_fixed_queries(client, url, grow, 18, django_assert_max_num_queries)
+
+
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_favicon_ico(client):
+    text = client.get(reverse("web:search")).text
+    assert 'rel="icon"' in text and "registry/favicon.svg" in text

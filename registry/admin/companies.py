@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from registry import access
+from registry.audit import context as audit_context
 from registry.models import Adherence, Certification, Company, CompanyAlias, Licence
 from registry.services.standing import STANDING_PREFETCH, company_standing, refresh_standing
 
@@ -128,9 +129,12 @@ class CompanyAdmin(AccessAdmin):
         if obj is None or obj.pk is None:
             return "Computed once the company is saved."
         result = company_standing(obj)
+        # A display callable gets no request; the audit context holds the current one.
+        request = audit_context.current().request
+        shown = access.standing_reasons(getattr(request, "user", None), obj.pk, result.reasons)
         reasons = format_html_join(
             "",
             "<li><code>{}</code> ({}) {}</li>",
-            ((r.code, r.severity, r.message) for r in result.reasons),
+            ((r.code, r.severity, r.message) for r in shown),
         )
         return format_html("<strong>{}</strong><ul>{}</ul>", result.label, reasons or "")

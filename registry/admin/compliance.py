@@ -2,10 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
+from registry import access
 from registry.choices import FindingState
 from registry.compliance import waive_finding
 from registry.errors import DomainError
 from registry.models import Finding, HiringCheck
+
+from .base import AccessAdmin
 
 
 class ReadOnlyMixin:
@@ -30,7 +33,8 @@ class WaiverForm(forms.Form):
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FindingAdmin(ReadOnlyMixin, AccessAdmin):
+    access_rows = "findings"
     list_display = [
         "rule_code",
         "severity",
@@ -48,7 +52,8 @@ class FindingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     actions = ["waive"]
 
     def has_waive_permission(self, request):
-        return request.user.has_perm("registry.change_finding")
+        # Regulators waive findings of the companies they regulate (their visible rows).
+        return access.viewer(request.user).can_write_register
 
     @admin.action(description="Waive the selected open findings…", permissions=["waive"])
     def waive(self, request, queryset):
@@ -81,7 +86,8 @@ class FindingAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(HiringCheck)
-class HiringCheckAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class HiringCheckAdmin(ReadOnlyMixin, AccessAdmin):
+    access_rows = "hiring_checks"
     list_display = ["asked_at", "company", "client", "mission", "verdict", "asked_by"]
     list_filter = ["verdict", "armed", "mission"]
     list_select_related = ["company", "client", "mission", "asked_by"]

@@ -1,21 +1,21 @@
 from django.contrib import admin
 
+from registry.compliance import run_compliance
 from registry.models import Incident, Sanction
-from registry.services.standing import refresh_standing
 
 from .base import AccessAdmin
 
 
 class RefreshStandingMixin:
-    """Records that feed a company's standing refresh its cached column when saved."""
+    """Records that feed a company's standing re-check it (findings and cached standing) when saved."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        refresh_standing([obj.company_id])
+        run_compliance([obj.company_id])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        refresh_standing([obj.company_id])
+        run_compliance([obj.company_id])
 
 
 @admin.register(Incident)

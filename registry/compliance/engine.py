@@ -60,7 +60,8 @@ def company_results(facts: CompanyFacts, on: dt.date) -> list[Result]:
 
 
 def hire_results(facts: CompanyFacts, hire: Hire, on: dt.date) -> list[Result]:
-    """Hire rules on the hire, plus the company rules that have no hire form of their own."""
+    """Hire rules on the hire, the company rules that have no hire form of their own, and the
+    open blockers stored about the company's contracts and people."""
     waived = _waivers(facts)
     results = []
     for rule in catalogue():
@@ -71,7 +72,9 @@ def hire_results(facts: CompanyFacts, hire: Hire, on: dt.date) -> list[Result]:
                 Result(rule, hit, waived.get((rule.code, hit.key)))
                 for hit in rule.evaluate(COMPANY, facts, on)
             ]
-    return results
+    # What makes the company not cleared (e.g. a DDR participant on another contract) refuses
+    # the hire too: the company page and the hiring check must not disagree.
+    return results + stored_blockers(facts)
 
 
 def _all_hits(facts: CompanyFacts, on: dt.date):
@@ -100,14 +103,18 @@ def standing_results(facts: CompanyFacts, on: dt.date, results=None) -> list[Res
     """The company rules evaluated now, plus open blocker findings about its contracts and
     people (stored by the last run). Sanctions count through SAN-DEBARRED and SAN-OTHER."""
     results = list(results if results is not None else company_results(facts, on))
-    for f in facts.live_findings:
-        if (
-            f.state == FindingState.OPEN
-            and f.severity == Severity.BLOCKER
-            and not _from_company_check(f)
-        ):
-            results.append(Result(get_rule(f.rule_code), Hit(f.subject_key, f.message)))
-    return results
+    return results + stored_blockers(facts)
+
+
+def stored_blockers(facts: CompanyFacts) -> list[Result]:
+    """Open blocker findings the last run stored about the company's contracts and people."""
+    return [
+        Result(get_rule(f.rule_code), Hit(f.subject_key, f.message))
+        for f in facts.live_findings
+        if f.state == FindingState.OPEN
+        and f.severity == Severity.BLOCKER
+        and not _from_company_check(f)
+    ]
 
 
 def standing_of(severities) -> str:

@@ -19,6 +19,7 @@ FILLER_COMPANIES = [
     ("alpenwacht", "Alpenwacht Sicherheitsdienste AG", "CH", "FOPS", ["close_protection", "risk_analysis"], None, "Alpenwacht", None),
     ("leman", "Léman Logistique et Sécurité SA", "CH", "FOPS", ["logistics_support", "unarmed_guarding"], "alpenwacht", "LLS", None),
 ]  # fmt: skip
+FILLER_KEYS = {row[0] for row in FILLER_COMPANIES}
 OPERATING_COUNTRIES = ["SO", "SS", "ML", "NE", "CF", "GW", "KE"]
 INSURERS = {
     "KE": "Acacia General Insurance",
@@ -124,7 +125,8 @@ def _filler_contracts(b, target):
         status, reason = None, ""
         if end < 0 and rng.random() < 0.08:
             status, reason = ContractStatus.TERMINATED_CONVENIENCE, "Requirement ended early."
-        elif end < 0 and causes and rng.random() < 0.1:
+        elif end < 0 and causes and rng.random() < 0.1 and lic["company"] in FILLER_KEYS:
+            # Only filler companies: a termination for cause would change a scenario's standing.
             status, reason = ContractStatus.TERMINATED_CAUSE, causes.pop()
         client["seq"] += 1
         b.contract(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from registry.audit import recorder as audit
 from registry.choices import LicenceAction as A
 from registry.choices import LicenceState as S
+from registry.compliance import run_compliance
 from registry.errors import DomainError, IllegalTransition
 from registry.models import Licence, LicenceEvent
 
@@ -94,7 +95,7 @@ def transition(
             update_fields=["state", "state_changed_at", "valid_from", "valid_until", "updated_at"]
         )
         audit.record_event(locked, f"licence.{action}", reason=reason, actor=actor)
-        refresh_standing([locked.company_id])
+        run_compliance([locked.company_id])
     # Keep the caller's instance in step with the row.
     licence.state, licence.state_changed_at = locked.state, locked.state_changed_at
     licence.valid_from, licence.valid_until = locked.valid_from, locked.valid_until

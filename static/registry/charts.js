@@ -64,7 +64,7 @@
       })
     },
     options: { indexAxis: "y", scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
-                                          y: { stacked: true } } }
+                                          y: { stacked: true, ticks: { autoSkip: false } } } }
   });
 
   draw("chart-expiring", {

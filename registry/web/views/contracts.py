@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from registry import access
 from registry.choices import Role
+from registry.compliance import run_compliance
 from registry.models import Mission
-from registry.services.standing import refresh_standing
 
 from ..filters import ContractFilter
 from ..forms import ContractForm
@@ -89,7 +89,7 @@ def _contract_form(request, v, contract):
             raise PermissionDenied("You may register contracts only for your own missions.")
         with transaction.atomic():
             saved = form.save()
-            refresh_standing(sorted({saved.company_id, company_before} - {None}))
+            run_compliance(sorted({saved.company_id, company_before} - {None}))
         verb = "updated" if contract else "registered"
         messages.success(request, f"Contract {saved.reference} is {verb}.")
         return redirect("web:contract", saved.pk)

@@ -31,8 +31,6 @@ def hiring_check(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        # Built in parallel by the compliance engineer (interfaces.md §1).
-
         try:
             check = run_hiring_check(**form.service_kwargs(), asked_by=request.user)
         except ValidationError as exc:
@@ -50,4 +48,9 @@ def hiring_result(request, pk):
     )
     names = {s.code: s.name for s in SERVICE_CATALOGUE}
     services = [names.get(code, code) for code in check.services]
-    return render(request, "registry/hiring_result.html", {"check": check, "services": services})
+    findings = access.hiring_findings(v, check)
+    return render(
+        request,
+        "registry/hiring_result.html",
+        {"check": check, "services": services, "findings": findings},
+    )

@@ -57,6 +57,8 @@ def company_detail(request, pk):
     today = timezone.localdate()
     v = access.viewer(user)
     may_act = access.regulates(v, company.pk) if v.can_write_register else False
+    standing = company_standing(company, today)
+    standing.reasons = access.standing_reasons(v, company.pk, standing.reasons, regulated=may_act)
     licence_rows = [
         {
             "licence": lic,
@@ -67,7 +69,7 @@ def company_detail(request, pk):
     ]
     context = {
         "company": company,
-        "standing": company_standing(company, today),
+        "standing": standing,
         "licence_rows": licence_rows,
         "adherences": [(a, a.in_force_on(today)) for a in company.adherences.all()],
         "certifications": [(c, c.expires_on >= today) for c in company.certifications.all()],

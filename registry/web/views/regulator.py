@@ -12,11 +12,10 @@ from django.utils import timezone
 from registry import access
 from registry.access import OPEN_INVESTIGATION
 from registry.choices import FindingState, LicenceState, Role, Severity
-from registry.compliance import waive_finding
+from registry.compliance import run_compliance, waive_finding
 from registry.errors import DomainError
 from registry.models import Incident, Sanction
 from registry.services.licensing import transition
-from registry.services.standing import refresh_standing
 
 from ..forms import IncidentForm, LicenceActionForm, SanctionForm, WaiveForm
 from ..permissions import REGULATOR, role_required
@@ -117,7 +116,7 @@ def _incident_form(request, v, company, incident):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            refresh_standing([company.pk])
+            run_compliance([company.pk])
         messages.success(request, "The incident is recorded.")
         return redirect("web:company", company.pk)
     return render(
@@ -137,7 +136,7 @@ def sanction_new(request, company_pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            refresh_standing([company.pk])
+            run_compliance([company.pk])
         messages.success(request, "The sanction is recorded.")
         return redirect("web:company", company.pk)
     return render(
@@ -152,8 +151,6 @@ def finding_waive(request, pk):
     _require_regulates(v, finding.company_id)
     form = WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # Built in parallel by the compliance engineer (interfaces.md §2).
-
         try:
             waive_finding(
                 finding, user=request.user, justification=form.cleaned_data["justification"]
