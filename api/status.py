@@ -49,7 +49,7 @@ def company_status(company: m.Company, who, on=None) -> dict:
         "registering_authority": company.registering_authority_id,
         "on": on,
         "standing": result.standing,
-        "reasons": [vars(r) for r in result.reasons],
+        "reasons": [vars(r) for r in access.standing_reasons(v, company.pk, result.reasons)],
         "licences": [lic for lic in company.licences.all() if lic.is_active_on(on)],
         "codes": [
             {

@@ -67,3 +67,33 @@ def test_hiring_result_hides_open_investigations_from_mission_staff(
     assert "INC-OPEN-SERIOUS" in text and INCIDENT not in text
     client.force_login(auditor)
     assert INCIDENT in client.get(url).text
+
+
+def test_api_status_reasons_hide_people_from_mission_staff(flagged, mission_officer, auditor):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    url = reverse("api:company-status", args=[flagged.pk])
+    api.force_authenticate(mission_officer)
+    body = api.get(url).content.decode()
+    assert "PER-SERVING-FORCES" in body and PERSON not in body and INCIDENT not in body
+    api.force_authenticate(auditor)
+    body = api.get(url).content.decode()
+    assert PERSON in body and INCIDENT in body
+
+
+def test_api_hiring_check_hides_open_investigations_from_mission_staff(
+    flagged, mission, mission_officer, auditor
+):
+    from rest_framework.test import APIClient
+
+    from .compliance_helpers import hire
+
+    check = hire(flagged, mission=mission, client=None, countries=["KE"], asked_by=mission_officer)
+    api = APIClient()
+    url = reverse("api:hiringcheck-detail", args=[check.pk])
+    api.force_authenticate(mission_officer)
+    body = api.get(url).content.decode()
+    assert "INC-OPEN-SERIOUS" in body and INCIDENT not in body
+    api.force_authenticate(auditor)
+    assert INCIDENT in api.get(url).content.decode()

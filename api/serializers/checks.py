@@ -132,6 +132,14 @@ class HiringCheckSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        # Messages naming people or open investigations read as the rule's explanation for
+        # callers below that threshold (registry.access, as on the pages).
+        data["findings"] = access.hiring_findings(getattr(request, "user", None), instance)
+        return data
+
     def get_personnel(self, obj) -> PersonnelByOriginSerializer:
         return {
             "international": obj.personnel_international,
