@@ -11,6 +11,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from registry import models as m
+from registry.audit.models import Action as AuditAction
+from registry.audit.models import AuditEntry
+from registry.audit.models import Channel as AuditChannel
 from registry.choices import (
     ContractStatus,
     FindingState,
@@ -336,3 +339,30 @@ class HiringCheckFilterSet(df.FilterSet):
     class Meta:
         model = m.HiringCheck
         fields = ["id"]
+
+
+class AuditEntryFilterSet(df.FilterSet):
+    """The change history: by object, actor, channel, action, time range, company or request."""
+
+    object_type = df.CharFilter(method="filter_object_type", label="app_label.model")
+    object_id = df.CharFilter()
+    actor = df.CharFilter(method="filter_actor", label="User id or system principal label")
+    channel = df.MultipleChoiceFilter(choices=AuditChannel.choices)
+    action = df.MultipleChoiceFilter(choices=AuditAction.choices)
+    since = df.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = df.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    company = df.NumberFilter(
+        field_name="company_id", label="A company and everything that belongs to it"
+    )
+    request_id = df.CharFilter()
+
+    class Meta:
+        model = AuditEntry
+        fields = ["event"]
+
+    def filter_object_type(self, queryset, name, value):
+        return queryset.filter(object_type=value.strip().lower())
+
+    def filter_actor(self, queryset, name, value):
+        value = value.strip()
+        return queryset.by_actor(int(value) if value.isdigit() else value)

@@ -12,6 +12,7 @@ SIGNED_IN = EVERYONE - {PUBLIC}
 OVERSIGHT = frozenset({Role.REGULATOR, Role.AUDITOR, Role.ADMIN})
 REGULATORS = frozenset({Role.REGULATOR, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
+AUDITORS = frozenset({Role.AUDITOR, Role.ADMIN})
 
 
 class RolePermission(BasePermission):

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from .views import auth, checks, contracts, oversight, personnel, register
+from .views import audit, auth, checks, contracts, oversight, personnel, register
 
 router = DefaultRouter()
 router.register("service-categories", register.ServiceCategoryViewSet)
@@ -23,11 +23,13 @@ router.register("personnel", personnel.PersonViewSet, basename="person")
 router.register("vetting", personnel.VettingViewSet, basename="vetting")
 router.register("hiring-checks", checks.HiringCheckViewSet, basename="hiringcheck")
 router.register("rules", checks.RuleViewSet, basename="rule")
+router.register("audit", audit.AuditEntryViewSet, basename="audit")
 
 app_name = "api"
 urlpatterns = [
     path("v1/auth/token/", auth.TokenView.as_view(), name="token"),
     path("v1/status/", checks.StatusLookupView.as_view(), name="status"),
+    path("v1/audit/verify/", audit.AuditVerifyView.as_view(), name="audit-verify"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

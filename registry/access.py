@@ -429,3 +429,11 @@ def can_run_hiring_check(who, mission=None, client=None) -> bool:
     if not missions:
         return False
     return missions <= v.mission_ids
+
+
+def audit_entries(who) -> QuerySet:
+    """The change history: auditors and admins only (entries hold names and vetting fields)."""
+    from registry.audit.models import AuditEntry
+
+    v = _as_viewer(who)
+    return AuditEntry.objects.all() if v.reads_everything else AuditEntry.objects.none()

@@ -2,16 +2,23 @@
 
 import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from api.errors import PreconditionFailed
 from api.permissions import EVERYONE
 from registry import access
+from registry.audit.queries import history_params
 
 
 def etag_for(data) -> str:
@@ -52,11 +59,21 @@ class RegistryMixin:
             raise PermissionDenied("Your role may not make this change to this record.")
 
     def retrieve(self, request, *args, **kwargs):
-        data = self.get_serializer(self.get_object()).data
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
         etag = etag_for(data)
+        headers = {"ETag": etag, **self.history_link(instance)}
         if _matches(request.headers.get("If-None-Match", ""), etag):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        return Response(data, headers={"ETag": etag})
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        return Response(data, headers=headers)
+
+    def history_link(self, instance) -> dict:
+        """A `Link: <…/audit/?object_type=…&object_id=…>; rel="history"` header for the callers
+        who may read the change history."""
+        if not self.viewer.reads_everything or instance._meta.app_label != "registry":
+            return {}
+        url = reverse("api:audit-list", request=self.request)
+        return {"Link": f'<{url}?{urlencode(history_params(instance))}>; rel="history"'}
 
 
 class RegistryViewSet(RegistryMixin, viewsets.ModelViewSet):
@@ -91,3 +108,43 @@ class RegistryViewSet(RegistryMixin, viewsets.ModelViewSet):
 
 class ReadOnlyRegistryViewSet(RegistryMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head", "options"]
+
+
+class StreamingExportMixin:
+    """`?format=csv|ndjson` on a list streams the whole filtered set through `exports`
+    ({format: (generator over a queryset, content type)}), unpaginated, in constant memory."""
+
+    exports: dict = {}
+    export_name = "export"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "csv", "ndjson"],
+                description="csv or ndjson stream the whole filtered set (not paginated).",
+            )
+        ],
+    )
+    def list(self, request, *args, **kwargs):
+        export = self.exports.get(request.accepted_renderer.format)
+        if export is None:
+            return super().list(request, *args, **kwargs)
+        stream, content_type = export
+        response = StreamingHttpResponse(
+            stream(self.filter_queryset(self.get_queryset())), content_type=content_type
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.export_name}.{request.accepted_renderer.format}"'
+        )
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if not isinstance(response, StreamingHttpResponse) and (
+            request.accepted_renderer.format in self.exports
+        ):
+            # Errors and non-list answers are JSON whatever format was asked for.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,8 +1,5 @@
 """Missions, clients, contracts (with CSV and NDJSON exports) and coordination summaries."""
 
-from django.http import StreamingHttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 
 from api import filtersets as fs
@@ -14,7 +11,7 @@ from registry import access, exports
 from registry import models as m
 from registry.choices import Role
 
-from .base import ReadOnlyRegistryViewSet, RegistryViewSet
+from .base import ReadOnlyRegistryViewSet, RegistryViewSet, StreamingExportMixin
 
 EXPORTS = {
     "csv": (exports.stream_contracts_csv, "text/csv; charset=utf-8"),
@@ -43,7 +40,7 @@ class ClientViewSet(RegistryViewSet):
     write_rule = staticmethod(access.admin_writes)
 
 
-class ContractViewSet(RegistryViewSet):
+class ContractViewSet(StreamingExportMixin, RegistryViewSet):
     """Contracts the caller may read in full. Mission staff see other missions' contracts
     only at /api/v1/coordination/."""
 
@@ -53,42 +50,12 @@ class ContractViewSet(RegistryViewSet):
     filterset_class = fs.ContractFilterSet
     pagination_class = CursorPagination
     renderer_classes = [JSONRenderer, CSVRenderer, NDJSONRenderer]
+    exports = EXPORTS
+    export_name = "contracts"
     ordering_fields = ["id", "start", "end", "reference"]
     read_roles = frozenset({Role.MISSION_STAFF, Role.REGULATOR, Role.AUDITOR, Role.ADMIN})
     write_roles = frozenset({Role.MISSION_STAFF, Role.REGULATOR, Role.ADMIN})
     write_rule = staticmethod(access.can_write_contract_record)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "format",
-                OpenApiTypes.STR,
-                enum=["json", "csv", "ndjson"],
-                description="csv or ndjson stream the whole filtered set (not paginated).",
-            )
-        ],
-    )
-    def list(self, request, *args, **kwargs):
-        export = EXPORTS.get(request.accepted_renderer.format)
-        if export is None:
-            return super().list(request, *args, **kwargs)
-        stream, content_type = export
-        response = StreamingHttpResponse(
-            stream(self.filter_queryset(self.get_queryset())), content_type=content_type
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="contracts.{request.accepted_renderer.format}"'
-        )
-        return response
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if not isinstance(response, StreamingHttpResponse) and request.accepted_renderer.format in (
-            EXPORTS
-        ):
-            # Errors and non-list answers are JSON whatever format was asked for.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class CoordinationViewSet(ReadOnlyRegistryViewSet):
