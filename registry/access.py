@@ -78,6 +78,11 @@ class Viewer:
             .distinct()
         )
 
+    @cached_property
+    def regulated_company_id_set(self) -> frozenset[int]:
+        """The same companies as ids in memory: one query per request, however many rows ask."""
+        return frozenset(self.regulated_company_ids.values_list("id", flat=True))
+
 
 def viewer(user) -> Viewer:
     """The Viewer for a request's user, cached on the user object for the request."""
@@ -319,7 +324,7 @@ def regulates(who, company_id: int) -> bool:
     if v.role == Role.ADMIN:
         return True
     if v.role == Role.REGULATOR:
-        return v.regulated_company_ids.filter(id=company_id).exists()
+        return company_id in v.regulated_company_id_set
     return False
 
 
