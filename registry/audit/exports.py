@@ -11,26 +11,10 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from .chain import canonical_timestamp
+from .chain import HASHED_FIELDS, canonical_timestamp
 
 CHUNK_ROWS = 2000
-FIELDS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_label",
-    "channel",
-    "request_id",
-    "object_type",
-    "object_id",
-    "company_id",
-    "action",
-    "changes",
-    "event",
-    "reason",
-    "prev_hash",
-    "hash",
-)
+FIELDS = (*HASHED_FIELDS, "hash")
 
 
 def _rows(queryset: QuerySet) -> Iterator[dict]:
