@@ -198,3 +198,14 @@ def test_export_error_is_json(world, client_for):
 def test_dates_are_iso(world, client_for):
     row = client_for("auditor").get(f"/api/v1/contracts/{world.contract.pk}/").json()
     assert dt.date.fromisoformat(row["start"]) == world.contract.start
+
+
+@pytest.mark.parametrize("path", ["/api/v1/contracts/", "/api/v1/audit/"])
+def test_an_unknown_export_format_is_a_json_error_not_a_500(world, client_for, path):
+    client = client_for("auditor")
+    response = client.get(path, {"format": "xml"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    response = client.get(path, HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert response.json()["code"] == "not_acceptable"
