@@ -223,8 +223,14 @@ def findings(who) -> QuerySet:
     if v.role == Role.REGULATOR:
         return Finding.objects.filter(company_id__in=v.regulated_company_ids)
     if v.role == Role.MISSION_STAFF:
-        # Company- and contract-level findings; never those naming a person or an open inquiry.
-        return Finding.objects.filter(person__isnull=True).exclude(rule_code=OPEN_INQUIRY_RULE)
+        # Company- and contract-level findings; never those naming a person or an open inquiry,
+        # and those drawn from personnel records (PER-*: shares of ex-forces, affiliations) only
+        # about their own missions' contracts.
+        return (
+            Finding.objects.filter(person__isnull=True)
+            .exclude(rule_code=OPEN_INQUIRY_RULE)
+            .filter(~Q(rule_code__startswith="PER-") | Q(contract__mission_id__in=v.mission_ids))
+        )
     return Finding.objects.none()
 
 
