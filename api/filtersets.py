@@ -9,6 +9,7 @@ import django_filters as df
 from django.db.models import Exists, OuterRef, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 from registry import models as m
 from registry.audit.models import Action as AuditAction
@@ -37,6 +38,22 @@ class StrictFilterBackend(DjangoFilterBackend):
         if unknown and getattr(view, "action", None) == "list":
             raise ValidationError({name: ["Unknown filter."] for name in unknown})
         return super().filter_queryset(request, queryset, view)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`ordering=` on a field the list does not offer is a 400, like an unknown filter, rather
+    than a silently unsorted answer."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        invalid = [term for term in fields if term and term not in valid]
+        if invalid:
+            context = {"request": request}
+            offered = ", ".join(name for name, _ in self.get_valid_fields(queryset, view, context))
+            raise ValidationError(
+                {self.ordering_param: [f"Cannot order by {', '.join(invalid)}; use {offered}."]}
+            )
+        return valid
 
 
 class CodeInFilter(df.BaseInFilter, df.CharFilter):

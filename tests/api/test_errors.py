@@ -68,6 +68,8 @@ def test_400_model_validation_runs_once_in_the_model(world, client_for):
         {"status": "nonsense"},
         {"company": "a,b"},
         {"bogus": "1"},
+        {"ordering": "value"},
+        {"ordering": "start,-nonsense"},
     ],
 )
 def test_400_on_bad_filters(world, client_for, query):
@@ -209,3 +211,11 @@ def test_an_unknown_export_format_is_a_json_error_not_a_500(world, client_for, p
     response = client.get(path, HTTP_ACCEPT="application/xml")
     assert response.status_code == 406
     assert response.json()["code"] == "not_acceptable"
+
+
+def test_ordering_by_an_offered_field_still_sorts(world, client_for):
+    client = client_for("auditor")
+    rows = client.get("/api/v1/contracts/", {"ordering": "-start,id"}).json()["results"]
+    assert [r["start"] for r in rows] == sorted((r["start"] for r in rows), reverse=True)
+    body = _shape(client.get("/api/v1/companies/", {"ordering": "standing"}), 400)
+    assert "legal_name" in body["fields"]["ordering"][0]
