@@ -219,3 +219,10 @@ def test_ordering_by_an_offered_field_still_sorts(world, client_for):
     assert [r["start"] for r in rows] == sorted((r["start"] for r in rows), reverse=True)
     body = _shape(client.get("/api/v1/companies/", {"ordering": "standing"}), 400)
     assert "legal_name" in body["fields"]["ordering"][0]
+
+
+def test_unknown_api_paths_answer_in_the_error_shape(world, client_for):
+    client = client_for("regulator")
+    for path in ("/api/v1/nope/", f"/api/v1/licences/{world.licence.pk}/frobnicate/"):
+        _shape(client.get(path), 404)
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
