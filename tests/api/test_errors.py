@@ -8,6 +8,8 @@ from django.test import override_settings
 from registry.choices import LicenceState
 from registry.models import LicenceEvent
 
+from .. import factories as f
+
 pytestmark = pytest.mark.django_db
 
 
@@ -69,6 +71,7 @@ def test_400_model_validation_runs_once_in_the_model(world, client_for):
         {"company": "a,b"},
         {"bogus": "1"},
         {"ordering": "value"},
+        {"armed": "maybe"},
         {"ordering": "start,-nonsense"},
     ],
 )
@@ -226,3 +229,17 @@ def test_unknown_api_paths_answer_in_the_error_shape(world, client_for):
     for path in ("/api/v1/nope/", f"/api/v1/licences/{world.licence.pk}/frobnicate/"):
         _shape(client.get(path), 404)
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_boolean_filters_take_true_or_false_and_refuse_anything_else(world, client_for):
+    client = client_for("auditor")
+    armed = f.ContractFactory(company=world.company, client=world.client, armed=True)
+    for value, expected in (("true", True), ("False", False), ("1", True)):
+        rows = client.get("/api/v1/contracts/", {"armed": value}).json()["results"]
+        assert rows and {r["armed"] for r in rows} == {expected}
+    assert armed.pk in {
+        r["id"] for r in client.get("/api/v1/contracts/?armed=true").json()["results"]
+    }
+    # Filters generated from model fields too (licences' weapons_authorised, vetting flags).
+    _shape(client.get("/api/v1/licences/", {"weapons_authorised": "perhaps"}), 400)
+    _shape(client.get("/api/v1/vetting/", {"ddr_participant": "yes please"}), 400)
