@@ -9,7 +9,8 @@ transition or a write conflict to 409; nothing a caller sends should end in a 50
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -88,3 +89,20 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="Validation errors by field (400 only); non_field_errors for the record.",
     )
+
+
+def not_found(request, exception=None):
+    """handler404: unknown paths under /api/ answer in the error shape, not as a web page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"status": 404, "code": "not_found", "detail": "Not found."}, status=404
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: likewise for an unexpected error under /api/."""
+    if request.path.startswith("/api/"):
+        body = {"status": 500, "code": "error", "detail": "Server error."}
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

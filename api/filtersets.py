@@ -6,9 +6,12 @@ silently ignored and widen a result.
 """
 
 import django_filters as df
+from django import forms
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 from registry import models as m
 from registry.audit.models import Action as AuditAction
@@ -39,6 +42,49 @@ class StrictFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+class StrictOrderingFilter(OrderingFilter):
+    """`ordering=` on a field the list does not offer is a 400, like an unknown filter, rather
+    than a silently unsorted answer."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        invalid = [term for term in fields if term and term not in valid]
+        if invalid:
+            context = {"request": request}
+            offered = ", ".join(name for name, _ in self.get_valid_fields(queryset, view, context))
+            raise ValidationError(
+                {self.ordering_param: [f"Cannot order by {', '.join(invalid)}; use {offered}."]}
+            )
+        return valid
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error instead of 'no filter'."""
+
+    widget = forms.TextInput  # the select widgets turn unknown values into None
+
+    def to_python(self, value):
+        value = value.strip().lower() if isinstance(value, str) else value
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "1"):
+            return True
+        if value in (False, "false", "0"):
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class StrictBooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class FilterSet(df.FilterSet):
+    FILTER_DEFAULTS = {
+        **df.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
 class CodeInFilter(df.BaseInFilter, df.CharFilter):
     """Comma-separated codes: ?country=KE,SO."""
 
@@ -51,7 +97,7 @@ def _m2m_codes(through, owner: str, column: str, codes):
     return Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": codes}))
 
 
-class SearchFilterSet(df.FilterSet):
+class SearchFilterSet(FilterSet):
     q = df.CharFilter(method="search", label="Text search")
     search_fields: tuple[str, ...] = ()
 
@@ -153,7 +199,7 @@ class StandardFilterSet(SearchFilterSet):
         fields = ["id", "code", "kind"]
 
 
-class AdherenceFilterSet(df.FilterSet):
+class AdherenceFilterSet(FilterSet):
     company = NumberInFilter(field_name="company_id")
     standard = NumberInFilter(field_name="standard_id")
     in_force_on = df.DateFilter(method="filter_in_force_on")
@@ -205,7 +251,7 @@ class ClientFilterSet(SearchFilterSet):
         fields = ["id", "kind"]
 
 
-class CoordinationFilterSet(df.FilterSet):
+class CoordinationFilterSet(FilterSet):
     """Filters over what a coordination summary shows: who, where, what, when, status."""
 
     company = NumberInFilter(field_name="company_id")
@@ -213,7 +259,7 @@ class CoordinationFilterSet(df.FilterSet):
     mission = NumberInFilter(field_name="mission_id")
     country = CodeInFilter(method="filter_country")
     service = CodeInFilter(method="filter_service")
-    armed = df.BooleanFilter()
+    armed = StrictBooleanFilter()
     status = df.MultipleChoiceFilter(choices=ContractStatus.choices)
     active_on = df.DateFilter(method="filter_active_on")
     start_after = df.DateFilter(field_name="start", lookup_expr="gte")
@@ -297,7 +343,7 @@ class PersonFilterSet(SearchFilterSet):
         return queryset.filter(Exists(employed))
 
 
-class VettingFilterSet(df.FilterSet):
+class VettingFilterSet(FilterSet):
     person = NumberInFilter(field_name="person_id")
     company = NumberInFilter(field_name="company_id")
     outcome = df.CharFilter()
@@ -328,7 +374,7 @@ class FindingFilterSet(SearchFilterSet):
         fields = ["id"]
 
 
-class HiringCheckFilterSet(df.FilterSet):
+class HiringCheckFilterSet(FilterSet):
     company = NumberInFilter(field_name="company_id")
     client = NumberInFilter(field_name="client_id")
     mission = NumberInFilter(field_name="mission_id")
@@ -341,7 +387,7 @@ class HiringCheckFilterSet(df.FilterSet):
         fields = ["id"]
 
 
-class AuditEntryFilterSet(df.FilterSet):
+class AuditEntryFilterSet(FilterSet):
     """The change history: by object, actor, channel, action, time range, company or request."""
 
     object_type = df.CharFilter(method="filter_object_type", label="app_label.model")

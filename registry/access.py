@@ -17,7 +17,7 @@ Thresholds (see ../shared/DOMAIN.md):
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from registry.choices import IncidentStatus, Role
 from registry.compliance import get_rule
@@ -193,7 +193,10 @@ def hiring_checks(who) -> QuerySet:
             | Q(asked_by=v.user)
         )
     if v.role == Role.REGULATOR:
-        return HiringCheck.objects.filter(company_id__in=v.regulated_company_ids)
+        # Only their companies' checks, so hiring_findings() reads them in full without a query.
+        return HiringCheck.objects.filter(company_id__in=v.regulated_company_ids).annotate(
+            caller_regulates=Value(True)
+        )
     return HiringCheck.objects.none()
 
 
@@ -225,8 +228,14 @@ def findings(who) -> QuerySet:
     if v.role == Role.REGULATOR:
         return Finding.objects.filter(company_id__in=v.regulated_company_ids)
     if v.role == Role.MISSION_STAFF:
-        # Company- and contract-level findings; never those naming a person or an open inquiry.
-        return Finding.objects.filter(person__isnull=True).exclude(rule_code=OPEN_INQUIRY_RULE)
+        # Company- and contract-level findings; never those naming a person or an open inquiry,
+        # and those drawn from personnel records (PER-*: shares of ex-forces, affiliations) only
+        # about their own missions' contracts.
+        return (
+            Finding.objects.filter(person__isnull=True)
+            .exclude(rule_code=OPEN_INQUIRY_RULE)
+            .filter(~Q(rule_code__startswith="PER-") | Q(contract__mission_id__in=v.mission_ids))
+        )
     return Finding.objects.none()
 
 
@@ -299,7 +308,9 @@ def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None
 
 def hiring_findings(who, check) -> list[dict]:
     """The findings stored on a hiring check, their messages as the caller may read them."""
-    regulated = regulates(who, check.company_id)
+    regulated = getattr(check, "caller_regulates", None)
+    if regulated is None:
+        regulated = regulates(who, check.company_id)
     return [
         {**x, "message": reason_message(who, check.company_id, x["rule"], x["message"], regulated)}
         for x in check.findings

@@ -141,8 +141,13 @@ class StreamingExportMixin:
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if not isinstance(response, StreamingHttpResponse) and (
-            request.accepted_renderer.format in self.exports
+        # No accepted_renderer when content negotiation failed (unknown ?format=, Accept);
+        # DRF then answers that error as JSON.
+        renderer = getattr(request, "accepted_renderer", None)
+        if (
+            renderer is not None
+            and not isinstance(response, StreamingHttpResponse)
+            and renderer.format in self.exports
         ):
             # Errors and non-list answers are JSON whatever format was asked for.
             request.accepted_renderer = JSONRenderer()

@@ -48,8 +48,7 @@ class LicenceAdmin(AccessAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.state != LicenceState.APPLIED:
-            # Once decided, dates change only by renewal, so the event log tells the whole story.
-            fields += ["authority", "number", "company", "valid_from", "valid_until"]
+            fields += list(Licence.FIXED_ONCE_DECIDED)
         return fields
 
     def has_delete_permission(self, request, obj=None):

@@ -85,11 +85,25 @@ class Licence(TimeStampedModel):
             ),
         ]
 
+    # Once granted or refused, these change only through a transition (renew), so the event log
+    # tells the whole story.
+    FIXED_ONCE_DECIDED = ("authority", "number", "company", "valid_from", "valid_until")
+
     def __str__(self):
         return f"{self.number} ({self.authority})"
 
     def clean(self):
         super().clean()
+        if self.pk and self.state != LicenceState.APPLIED:
+            columns = [self._meta.get_field(n).attname for n in self.FIXED_ONCE_DECIDED]
+            stored = Licence.objects.filter(pk=self.pk).values(*columns).first() or {}
+            changed = {
+                name: "Fixed once the licence is decided; dates change by renewal."
+                for name, column in zip(self.FIXED_ONCE_DECIDED, columns, strict=True)
+                if column in stored and stored[column] != getattr(self, column)
+            }
+            if changed:
+                raise ValidationError(changed)
         if self.subdivisions and self.pk:
             countries = set(self.countries.values_list("code", flat=True))
             stray = [s for s in self.subdivisions if s.split("-")[0] not in countries]

@@ -8,6 +8,8 @@ from django.test import override_settings
 from registry.choices import LicenceState
 from registry.models import LicenceEvent
 
+from .. import factories as f
+
 pytestmark = pytest.mark.django_db
 
 
@@ -68,6 +70,9 @@ def test_400_model_validation_runs_once_in_the_model(world, client_for):
         {"status": "nonsense"},
         {"company": "a,b"},
         {"bogus": "1"},
+        {"ordering": "value"},
+        {"armed": "maybe"},
+        {"ordering": "start,-nonsense"},
     ],
 )
 def test_400_on_bad_filters(world, client_for, query):
@@ -198,3 +203,43 @@ def test_export_error_is_json(world, client_for):
 def test_dates_are_iso(world, client_for):
     row = client_for("auditor").get(f"/api/v1/contracts/{world.contract.pk}/").json()
     assert dt.date.fromisoformat(row["start"]) == world.contract.start
+
+
+@pytest.mark.parametrize("path", ["/api/v1/contracts/", "/api/v1/audit/"])
+def test_an_unknown_export_format_is_a_json_error_not_a_500(world, client_for, path):
+    client = client_for("auditor")
+    response = client.get(path, {"format": "xml"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    response = client.get(path, HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert response.json()["code"] == "not_acceptable"
+
+
+def test_ordering_by_an_offered_field_still_sorts(world, client_for):
+    client = client_for("auditor")
+    rows = client.get("/api/v1/contracts/", {"ordering": "-start,id"}).json()["results"]
+    assert [r["start"] for r in rows] == sorted((r["start"] for r in rows), reverse=True)
+    body = _shape(client.get("/api/v1/companies/", {"ordering": "standing"}), 400)
+    assert "legal_name" in body["fields"]["ordering"][0]
+
+
+def test_unknown_api_paths_answer_in_the_error_shape(world, client_for):
+    client = client_for("regulator")
+    for path in ("/api/v1/nope/", f"/api/v1/licences/{world.licence.pk}/frobnicate/"):
+        _shape(client.get(path), 404)
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_boolean_filters_take_true_or_false_and_refuse_anything_else(world, client_for):
+    client = client_for("auditor")
+    armed = f.ContractFactory(company=world.company, client=world.client, armed=True)
+    for value, expected in (("true", True), ("False", False), ("1", True)):
+        rows = client.get("/api/v1/contracts/", {"armed": value}).json()["results"]
+        assert rows and {r["armed"] for r in rows} == {expected}
+    assert armed.pk in {
+        r["id"] for r in client.get("/api/v1/contracts/?armed=true").json()["results"]
+    }
+    # Filters generated from model fields too (licences' weapons_authorised, vetting flags).
+    _shape(client.get("/api/v1/licences/", {"weapons_authorised": "perhaps"}), 400)
+    _shape(client.get("/api/v1/vetting/", {"ddr_participant": "yes please"}), 400)

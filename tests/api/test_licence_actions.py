@@ -68,3 +68,27 @@ def test_reason_is_required(world, client_for):
         f"/api/v1/licences/{world.licence.pk}/suspend/", {}, format="json"
     )
     assert response.status_code == 400 and "reason" in response.json()["fields"]
+
+
+def test_a_decided_licence_changes_dates_and_holder_only_by_transition(world, client_for):
+    """As in the admin: once granted, a PATCH cannot extend or move the licence silently."""
+    client = client_for("regulator")
+    url = f"/api/v1/licences/{world.licence.pk}/"
+    before = world.licence.valid_until
+    later = (before + dt.timedelta(days=3650)).isoformat()
+    other = f.CompanyFactory(registering_authority=world.licence.authority)
+    for change in ({"valid_until": later}, {"company": other.pk}, {"number": "X-1"}):
+        response = client.patch(url, change, format="json")
+        assert response.status_code == 400, change
+        assert set(response.json()["fields"]) == set(change)
+    world.licence.refresh_from_db()
+    assert (world.licence.valid_until, world.licence.company) == (before, world.company)
+    assert not LicenceEvent.objects.exists()
+    # Unchanged values and other fields still save; an application's dates are still editable.
+    same = {"valid_until": before.isoformat(), "conditions": "Night patrols only."}
+    assert client.patch(url, same, format="json").status_code == 200
+    applied = f.LicenceFactory(company=world.company, state=LicenceState.APPLIED)
+    response = client.patch(
+        f"/api/v1/licences/{applied.pk}/", {"valid_until": later}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["valid_until"] == later
