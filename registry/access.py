@@ -17,7 +17,7 @@ Thresholds (see ../shared/DOMAIN.md):
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 
 from registry.choices import IncidentStatus, Role
 from registry.compliance import get_rule
@@ -193,10 +193,7 @@ def hiring_checks(who) -> QuerySet:
             | Q(asked_by=v.user)
         )
     if v.role == Role.REGULATOR:
-        # Only their companies' checks, so hiring_findings() reads them in full without a query.
-        return HiringCheck.objects.filter(company_id__in=v.regulated_company_ids).annotate(
-            caller_regulates=Value(True)
-        )
+        return HiringCheck.objects.filter(company_id__in=v.regulated_company_ids)
     return HiringCheck.objects.none()
 
 
@@ -308,9 +305,7 @@ def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None
 
 def hiring_findings(who, check) -> list[dict]:
     """The findings stored on a hiring check, their messages as the caller may read them."""
-    regulated = getattr(check, "caller_regulates", None)
-    if regulated is None:
-        regulated = regulates(who, check.company_id)
+    regulated = regulates(who, check.company_id)
     return [
         {**x, "message": reason_message(who, check.company_id, x["rule"], x["message"], regulated)}
         for x in check.findings
