@@ -86,7 +86,18 @@ class FilterSet(df.FilterSet):
 
 
 class CodeInFilter(df.BaseInFilter, df.CharFilter):
-    """Comma-separated codes: ?country=KE,SO."""
+    """Comma-separated codes: ?service=armed_escort,close_protection."""
+
+
+class UpperCaseField(forms.CharField):
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class CountryInFilter(CodeInFilter):
+    """Comma-separated ISO 3166-1 alpha-2 codes, any case: ?country=KE,so."""
+
+    field_class = UpperCaseField
 
 
 class NumberInFilter(df.BaseInFilter, df.NumberFilter):
@@ -112,7 +123,7 @@ class SearchFilterSet(FilterSet):
 
 
 class AuthorityFilterSet(SearchFilterSet):
-    country = CodeInFilter(field_name="country_id")
+    country = CountryInFilter(field_name="country_id")
     search_fields = ("name", "acronym")
 
     class Meta:
@@ -129,12 +140,12 @@ class ServiceCategoryFilterSet(SearchFilterSet):
 
 
 class CompanyFilterSet(SearchFilterSet):
-    country = CodeInFilter(field_name="home_country_id", label="Home country codes")
+    country = CountryInFilter(field_name="home_country_id", label="Home country codes")
     registering_authority = NumberInFilter(field_name="registering_authority_id")
     registration_number = df.CharFilter(lookup_expr="iexact")
     parent = NumberInFilter(field_name="parent_id")
     service = CodeInFilter(method="filter_service", label="Service codes the company offers")
-    licensed_in = CodeInFilter(
+    licensed_in = CountryInFilter(
         method="filter_licensed_in", label="Countries where an active licence is in force today"
     )
     # The cached column the compliance engine keeps fresh (registry.services.standing).
@@ -166,7 +177,7 @@ class LicenceFilterSet(SearchFilterSet):
     state = df.MultipleChoiceFilter(choices=LicenceState.choices)
     authority = NumberInFilter(field_name="authority_id")
     company = NumberInFilter(field_name="company_id")
-    country = CodeInFilter(method="filter_country")
+    country = CountryInFilter(method="filter_country")
     service = CodeInFilter(method="filter_service")
     expires_before = df.DateFilter(field_name="valid_until", lookup_expr="lt")
     expires_after = df.DateFilter(field_name="valid_until", lookup_expr="gte")
@@ -228,7 +239,7 @@ class CertificationFilterSet(SearchFilterSet):
 
 
 class MissionFilterSet(SearchFilterSet):
-    country = CodeInFilter(method="filter_country")
+    country = CountryInFilter(method="filter_country")
     search_fields = ("acronym", "name")
 
     class Meta:
@@ -243,7 +254,7 @@ class MissionFilterSet(SearchFilterSet):
 
 class ClientFilterSet(SearchFilterSet):
     mission = NumberInFilter(field_name="mission_id")
-    country = CodeInFilter(field_name="country_id")
+    country = CountryInFilter(field_name="country_id")
     search_fields = ("name",)
 
     class Meta:
@@ -257,7 +268,7 @@ class CoordinationFilterSet(FilterSet):
     company = NumberInFilter(field_name="company_id")
     client = NumberInFilter(field_name="client_id")
     mission = NumberInFilter(field_name="mission_id")
-    country = CodeInFilter(method="filter_country")
+    country = CountryInFilter(method="filter_country")
     service = CodeInFilter(method="filter_service")
     armed = StrictBooleanFilter()
     status = df.MultipleChoiceFilter(choices=ContractStatus.choices)
@@ -300,7 +311,7 @@ class ContractFilterSet(CoordinationFilterSet, SearchFilterSet):
 class IncidentFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
     contract = NumberInFilter(field_name="contract_id")
-    country = CodeInFilter(field_name="country_id")
+    country = CountryInFilter(field_name="country_id")
     status = df.MultipleChoiceFilter(choices=IncidentStatus.choices)
     severity = df.MultipleChoiceFilter(choices=IncidentSeverity.choices)
     occurred_after = df.DateFilter(field_name="occurred_on", lookup_expr="gte")
@@ -330,7 +341,7 @@ class SanctionFilterSet(SearchFilterSet):
 
 
 class PersonFilterSet(SearchFilterSet):
-    nationality = CodeInFilter(field_name="nationality_id")
+    nationality = CountryInFilter(field_name="nationality_id")
     company = NumberInFilter(method="filter_company")
     search_fields = ("full_name",)
 

@@ -72,6 +72,14 @@ def test_cleared_with_warnings_for_warnings_only(company):
     assert {x["severity"] for x in check.findings} == {"warning"}
 
 
+def test_a_reason_on_a_stored_contract_and_on_the_hire_is_given_once(company):
+    f.ContractFactory(company=company, countries=["SO"], services=["armed_escort"], armed=True)
+    run_compliance([company.pk])
+    check = hire(company, countries=["SO"])
+    reasons = [(x["rule"], x["message"]) for x in check.findings]
+    assert ("LIC-COUNTRY" in {rule for rule, _ in reasons}) and len(reasons) == len(set(reasons))
+
+
 def test_findings_carry_rule_title_and_message(company):
     check = hire(company, countries=["SO"])
     [finding] = [x for x in check.findings if x["rule"] == "LIC-COUNTRY"]

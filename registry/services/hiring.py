@@ -69,6 +69,25 @@ def _verdict(results) -> str:
     return Verdict.CLEARED
 
 
+def _findings(results) -> list[dict]:
+    """Most severe first; a reason found both on a stored contract and on the proposed hire
+    (the same rule, the same message) is given once."""
+    out, seen = [], set()
+    for r in sorted(results, key=lambda r: SEVERITY_ORDER.index(r.severity)):
+        if (r.rule.code, r.message) in seen:
+            continue
+        seen.add((r.rule.code, r.message))
+        out.append(
+            {
+                "rule": r.rule.code,
+                "severity": str(r.severity),
+                "title": r.rule.title,
+                "message": r.message,
+            }
+        )
+    return out
+
+
 def _iso(day):
     return day.isoformat() if day else None
 
@@ -180,15 +199,7 @@ def run_hiring_check(
         start=start,
         end=end,
         verdict=_verdict(results),
-        findings=[
-            {
-                "rule": r.rule.code,
-                "severity": str(r.severity),
-                "title": r.rule.title,
-                "message": r.message,
-            }
-            for r in sorted(results, key=lambda r: SEVERITY_ORDER.index(r.severity))
-        ],
+        findings=_findings(results),
         coordination=_coordination(hire, facts, on),
         **numbers,
     )

@@ -64,6 +64,8 @@ def test_company_filters(world, auditor_client):
     assert get({"country": "SO"}) == set()
     f.LicenceFactory(company=world.other_company, countries=["SO"])
     assert get({"licensed_in": "SO"}) == {world.other_company.pk}
+    assert get({"licensed_in": "so"}) == get({"licensed_in": "SO"})  # codes in any case
+    assert get({"country": "ke"}) == get({"country": "KE"})
 
 
 def test_companies_by_standing(world, auditor_client):
