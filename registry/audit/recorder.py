@@ -26,10 +26,10 @@ from .models import Action, AuditEntry, Channel
 
 MASK = "[masked]"
 # A field whose name contains one of these never has its value recorded.
-MASKED_NAME_PARTS = ("password", "secret", "token", "identity_hash", "api_key")
+MASKED_NAME_PARTS = ("password", "secret", "token", "identity_hash", "api_key", "key_hash")
 # Bookkeeping that changes on every save; not worth an entry on its own.
 IGNORED_ON_UPDATE = {"updated_at", "last_login"}
-EXTRA_AUDITED_MODELS = ["auth.User", "auth.Group"]
+EXTRA_AUDITED_MODELS = ["auth.User", "auth.Group", "api.ApiToken"]
 
 
 class Change(NamedTuple):

@@ -74,3 +74,16 @@ def test_browser_session_works_and_needs_csrf_for_writes(world, regulator):
         format="json",
     )
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+
+
+def test_issue_and_revocation_are_in_the_audit_log_without_the_key(world, auditor):
+    from registry.audit.models import AuditEntry
+
+    client = APIClient()
+    key = _login(client).json()["token"]
+    client.delete("/api/v1/auth/token/", HTTP_AUTHORIZATION=f"Token {key}")
+    rows = AuditEntry.objects.filter(object_type="api.apitoken").order_by("seq")
+    assert [e.action for e in rows] == ["create", "update"]
+    assert rows[0].changes["key_hash"][1] == "[masked]" and rows[0].channel == "api"
+    assert rows[1].changes["revoked_at"][0] is None and rows[1].actor == auditor
+    assert key[8:] not in str(list(rows.values()))
