@@ -2,6 +2,7 @@
 
 from django import forms
 
+from registry.choices import LicenceAction
 from registry.forms import LicenceTransitionForm
 from registry.models import (
     Client,
@@ -19,10 +20,23 @@ from .forms_base import AccessibleFormMixin, DateInput
 
 
 class LicenceActionForm(AccessibleFormMixin, LicenceTransitionForm):
+    RENEWAL_FIELDS = ("valid_from", "valid_until")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["valid_from"].widget = DateInput()
-        self.fields["valid_until"].widget = DateInput()
+        if LicenceAction.RENEW in dict(self.fields["action"].choices):
+            self.fields["valid_from"].widget = DateInput()
+            self.fields["valid_until"].widget = DateInput()
+        else:
+            for name in self.RENEWAL_FIELDS:
+                del self.fields[name]
+        self._describe()  # the new widgets need their aria-describedby
+
+    def renewal_fields(self):
+        return [self[name] for name in self.RENEWAL_FIELDS if name in self.fields]
+
+    def other_fields(self):
+        return [self[name] for name in self.fields if name not in self.RENEWAL_FIELDS]
 
 
 class IncidentForm(AccessibleFormMixin, forms.ModelForm):
