@@ -9,7 +9,9 @@ pytestmark = pytest.mark.browser
 
 def test_renewal_dates_show_only_for_a_renewal(page, login, screenshot):
     licence = f.LicenceFactory(number="PSRA-2024-0077")
-    regulator = f.ProfileFactory(role=Role.REGULATOR, authority=licence.company.registering_authority)
+    regulator = f.ProfileFactory(
+        role=Role.REGULATOR, authority=licence.company.registering_authority
+    )
     login(regulator.user)
     page.goto(f"/companies/{licence.company_id}/")
     page.get_by_role("link", name="Grant, suspend, renew… licence PSRA-2024-0077").click()
@@ -23,4 +25,6 @@ def test_renewal_dates_show_only_for_a_renewal(page, login, screenshot):
     screenshot("licence-renewal-form.png")
     panel.get_by_role("button", name="Apply").click()  # no end date: the error keeps the fields
     expect(page.get_by_label("Valid until")).to_be_visible()
-    expect(page.locator("#id_valid_until_errors")).to_contain_text("A renewal needs the new end date.")
+    expect(page.locator("#id_valid_until_errors")).to_contain_text(
+        "A renewal needs the new end date."
+    )

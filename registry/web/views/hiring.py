@@ -8,6 +8,7 @@ from registry.choices import SERVICE_CATALOGUE, Role
 from registry.models import Mission
 from registry.services.hiring import run_hiring_check
 
+from .. import readable
 from ..errors import add_validation_error
 from ..forms import HiringCheckForm
 from ..permissions import MISSION, SIGNED_IN, role_required
@@ -49,8 +50,19 @@ def hiring_result(request, pk):
     names = {s.code: s.name for s in SERVICE_CATALOGUE}
     services = [names.get(code, code) for code in check.services]
     findings = access.hiring_findings(v, check)
+    coordination = check.coordination or {}
+    codes = set(check.countries)
+    codes.update(c for o in coordination.get("overlapping_contracts", []) for c in o["countries"])
+    codes.update(s["scope_target"] for s in coordination.get("sanctions", []))
+    codes.update(c for f in findings for c in readable.codes_in(f["message"]))
     return render(
         request,
         "registry/hiring_result.html",
-        {"check": check, "services": services, "findings": findings},
+        {
+            "check": check,
+            "services": services,
+            "service_names": names,
+            "findings": findings,
+            "country_names": readable.country_names(codes),
+        },
     )
