@@ -25,6 +25,7 @@ def test_changes_show_as_field_old_new_with_masked_values(auditor_client, compan
         changes={
             "insurer": ["Old Mutual Fictional", "Harbour Mutual"],
             "identity_hash": [None, MASK],
+            "countries": {"added": ["KE"], "removed": ["SO"]},
         },
     )
     text = auditor_client.get(reverse("web:history", args=["company", company.pk])).text
