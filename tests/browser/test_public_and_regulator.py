@@ -126,7 +126,7 @@ def test_dashboard_draws_its_charts(page, login, kestrel, screenshot):
     drawn = page.evaluate(
         "Array.from(document.querySelectorAll('canvas')).map(c => !!Chart.getChart(c))"
     )
-    assert drawn == [True] * 5
+    assert drawn == [True] * 7  # two per contract dimension (count, value), three more
     # Every rule of the findings chart keeps its label (no skipped ticks).
     labels = page.evaluate("Chart.getChart('chart-findings').scales.y.ticks.length")
     assert labels == len(rules)
