@@ -8,7 +8,7 @@ from registry.choices import SERVICE_CATALOGUE, Role
 from registry.models import Mission
 from registry.services.hiring import run_hiring_check
 
-from .. import readable
+from .. import picker, readable
 from ..errors import add_validation_error
 from ..forms import HiringCheckForm
 from ..permissions import MISSION, SIGNED_IN, role_required
@@ -25,6 +25,7 @@ def hiring_check(request):
     form = HiringCheckForm(
         request.POST or None,
         companies=access.companies(v),
+        company_query=request.GET.get("company_q", ""),
         missions=missions,
         initial={
             "company": request.GET.get("company"),
@@ -39,6 +40,16 @@ def hiring_check(request):
         else:
             return redirect("web:hiring_result", check.pk)
     return render(request, "registry/hiring_check.html", {"form": form})
+
+
+@role_required(*MISSION)
+def company_options(request):
+    """The options of a company picker matching `company_q`, keeping the chosen `company`."""
+    query = request.GET.get("company_q", "").strip()
+    selected = request.GET.get("company", "")
+    options, more = picker.matches(access.companies(request.user), query, selected)
+    context = {"options": options, "more": more, "query": query, "selected": selected}
+    return render(request, "registry/includes/company_options.html", context)
 
 
 @role_required(*SIGNED_IN)
