@@ -23,6 +23,13 @@ def test_reason_messages_show_dates_and_countries_as_the_page_does():
         " (5 Jan 2026 to 1 Mar 2026)."
     )
     assert show_message("imposed by AU in XX", names) == "imposed by AU in XX"
+    assert show_message("SSLB (KE): no licence covers SO.", names) == (
+        "SSLB (KE): no licence covers Somalia (SO)."
+    )
+    services = {"armed_escort": "Armed escort"}
+    assert show_message("Nothing covers armed_escort.", names, services) == (
+        "Nothing covers armed escort."
+    )
 
 
 def test_result_names_countries_and_formats_dates_alike(client, mission_officer, mission):

@@ -22,6 +22,17 @@ def country(code, names):
     return readable.show_country(code, names) if code else ""
 
 
+@register.simple_tag
+def reason(message, names, services=None):
+    return readable.show_message(message or "", names, services)
+
+
 @register.filter
-def reason(message, names):
-    return readable.show_message(message or "", names)
+def lookup_each(codes, names):
+    """Codes shown by their names, e.g. service codes from a stored record."""
+    return ", ".join(names.get(code, code) for code in codes or [])
+
+
+@register.filter
+def lookup(code, names):
+    return names.get(code, code)

@@ -9,8 +9,11 @@ from django.utils.formats import date_format
 from registry.models import Country
 
 ISO_DATE = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")
-# Rule messages name places as "in KE" or "in KE, SO"; other capitals (UN, AU as a body) stay.
-IN_COUNTRIES = re.compile(r"\bin ([A-Z]{2}(?:, [A-Z]{2})*)\b")
+# Rule messages name places as "in KE" or "covers KE, SO". Only codes of the record's own
+# countries are replaced (see country_codes), so capitals such as UN or AU the body stay.
+IN_COUNTRIES = re.compile(r"\b(?:in|covers) ([A-Z]{2}(?:, [A-Z]{2})*)\b")
+CODE = re.compile(r"(?<![(\w])([A-Z]{2})(?![\w)])")
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
 def country_names(codes) -> dict[str, str]:
@@ -36,8 +39,10 @@ def show_country(code: str, names: dict) -> str:
     return f"{names[code]} ({code})" if code in names else code
 
 
-def show_message(message: str, names: dict) -> str:
+def show_message(message: str, names: dict, services: dict | None = None) -> str:
+    """`names` maps the record's country codes to names; `services` service codes to names."""
     message = ISO_DATE.sub(lambda m: show_date(m.group(1)), message)
-    return IN_COUNTRIES.sub(
-        lambda m: "in " + ", ".join(show_country(c, names) for c in m.group(1).split(", ")), message
-    )
+    message = CODE.sub(lambda m: show_country(m.group(1), names), message)
+    if services:
+        message = SNAKE.sub(lambda m: services.get(m.group(0), m.group(0)).lower(), message)
+    return message

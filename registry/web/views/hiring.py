@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from registry import access
-from registry.choices import SERVICE_CATALOGUE, Role
+from registry.choices import SERVICE_CATALOGUE, ContractStatus, Role, SanctionKind
 from registry.models import Mission
 from registry.services.hiring import run_hiring_check
 
@@ -75,5 +75,7 @@ def hiring_result(request, pk):
             "service_names": names,
             "findings": findings,
             "country_names": readable.country_names(codes),
+            "contract_statuses": dict(ContractStatus.choices),
+            "sanction_kinds": dict(SanctionKind.choices),
         },
     )
