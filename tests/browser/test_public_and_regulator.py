@@ -47,7 +47,8 @@ def test_pages_fit_a_phone(page, login, kestrel):
     f.ContractFactory(company=kestrel, countries=["KE", "SO"])
     login(f.ProfileFactory(role=Role.AUDITOR).user)
     page.set_viewport_size({"width": 375, "height": 740})
-    for path in [f"/companies/{kestrel.pk}/", "/", "/contracts/", "/dashboard/"]:
+    paths = ["/", "/contracts/", "/dashboard/", f"/history/company/{kestrel.pk}/"]
+    for path in [f"/companies/{kestrel.pk}/", *paths]:
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
