@@ -93,3 +93,16 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, auditor, django_assert
     client.force_login(auditor)
     url = reverse("web:dashboard")
     assert_fixed_queries(client, url, lambda: add_rows(20), 16, django_assert_max_num_queries)
+
+
+def test_value_is_charted_per_currency_most_used_first(client, auditor):
+    for value in (1_000_000, 2_000_000):
+        f.ContractFactory(value=value, currency="KES", start=dt.date(2026, 1, 5))
+    f.ContractFactory(value=900, currency="USD", start=dt.date(2026, 1, 5))
+    client.force_login(auditor)
+    response = client.get(reverse("web:dashboard"))
+    values = _charts(response)["by_year"]["values"]
+    assert [(v["currency"], v["contracts"]) for v in values] == [("KES", 2), ("USD", 1)]
+    assert values[1]["data"] == [900]  # never summed into the KES figures
+    assert '<label for="by-year-currency">Currency</label>' in response.text
+    assert "KES (2 contracts)" in response.text

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from registry.choices import LicenceAction
 from registry.forms import LicenceTransitionForm
 from registry.models import (
     Client,
@@ -16,13 +17,27 @@ from registry.models import (
 )
 
 from .forms_base import AccessibleFormMixin, DateInput
+from .picker import use_picker
 
 
 class LicenceActionForm(AccessibleFormMixin, LicenceTransitionForm):
+    RENEWAL_FIELDS = ("valid_from", "valid_until")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["valid_from"].widget = DateInput()
-        self.fields["valid_until"].widget = DateInput()
+        if LicenceAction.RENEW in dict(self.fields["action"].choices):
+            self.fields["valid_from"].widget = DateInput()
+            self.fields["valid_until"].widget = DateInput()
+        else:
+            for name in self.RENEWAL_FIELDS:
+                del self.fields[name]
+        self._describe()  # the new widgets need their aria-describedby
+
+    def renewal_fields(self):
+        return [self[name] for name in self.RENEWAL_FIELDS if name in self.fields]
+
+    def other_fields(self):
+        return [self[name] for name in self.fields if name not in self.RENEWAL_FIELDS]
 
 
 class IncidentForm(AccessibleFormMixin, forms.ModelForm):
@@ -125,11 +140,12 @@ class ContractForm(AccessibleFormMixin, forms.ModelForm):
         labels = {"parent": "Prime contract (if this is a subcontract)"}
         help_texts = {"currency": "ISO 4217 code, e.g. USD.", "countries": "Places of performance."}
 
-    def __init__(self, *args, missions, companies, contracts, **kwargs):
+    def __init__(self, *args, missions, companies, contracts, company_query="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = missions
         self.fields["mission"].required = True
         self.fields["company"].queryset = companies.only("id", "legal_name")
+        use_picker(self.fields["company"], companies, company_query)
         self.fields["client"].queryset = Client.objects.all()
         self.fields["parent"].queryset = contracts.select_related("client")
         self.fields["countries"].queryset = Country.objects.all()
@@ -164,9 +180,10 @@ class HiringCheckForm(AccessibleFormMixin, forms.Form):
     start = forms.DateField(widget=DateInput())
     end = forms.DateField(widget=DateInput())
 
-    def __init__(self, *args, companies, missions, **kwargs):
+    def __init__(self, *args, companies, missions, company_query="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = companies.only("id", "legal_name")
+        use_picker(self.fields["company"], companies, company_query)
         self.fields["mission"].queryset = missions
 
     def service_kwargs(self) -> dict:

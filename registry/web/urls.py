@@ -8,6 +8,7 @@ app_name = "web"
 urlpatterns = [
     path("", public.search, name="search"),
     path("companies/<int:pk>/", public.company_detail, name="company"),
+    path("companies/options/", hiring.company_options, name="company_options"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("hiring-check/", hiring.hiring_check, name="hiring_check"),
     path("hiring-checks/<int:pk>/", hiring.hiring_result, name="hiring_result"),

@@ -19,32 +19,48 @@
     if (canvas) { new Chart(canvas, config); }
   }
 
+  var compact = new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 1 });
+
+  // Counts and values get a chart each: one value axis holds one currency, chosen in a select
+  // (most used first), so a large currency never dwarfs the others and no dual axis is needed.
   function countAndValue(id, block) {
-    var datasets = [{
-      type: "bar", label: "Contracts", data: block.counts, backgroundColor: palette[0], yAxisID: "count"
-    }];
-    block.values.forEach(function (series, i) {
-      datasets.push({
-        type: "line", label: "Value (" + series.currency + ")", data: series.data,
-        borderColor: palette[(i + 1) % palette.length], backgroundColor: palette[(i + 1) % palette.length],
-        yAxisID: "value", tension: 0.2
-      });
+    draw("chart-" + id, {
+      type: "bar",
+      data: { labels: block.labels,
+              datasets: [{ label: "Contracts", data: block.counts, backgroundColor: palette[0] }] },
+      options: { plugins: { legend: { display: false } },
+                 scales: { y: { beginAtZero: true, grace: "5%", ticks: { precision: 0 } } } }
     });
-    draw(id, {
-      data: { labels: block.labels, datasets: datasets },
+    var canvas = document.getElementById("chart-" + id + "-value");
+    if (!canvas || !block.values.length) { return; }
+    function dataset(i) {
+      var series = block.values[i];
+      return { label: "Value (" + series.currency + ")", data: series.data,
+               backgroundColor: palette[(i + 1) % palette.length] };
+    }
+    var chart = new Chart(canvas, {
+      type: "bar",
+      data: { labels: block.labels, datasets: [dataset(0)] },
       options: {
-        scales: {
-          count: { type: "linear", position: "left", beginAtZero: true, grace: "10%", ticks: { precision: 0 },
-                   title: { display: true, text: "Contracts" } },
-          value: { type: "linear", position: "right", beginAtZero: true, display: block.values.length > 0,
-                   grid: { drawOnChartArea: false }, title: { display: true, text: "Value" } }
-        }
+        plugins: { legend: { display: false },
+                   tooltip: { callbacks: { label: function (ctx) {
+                     return ctx.dataset.label + ": " + ctx.parsed.y.toLocaleString("en-GB");
+                   } } } },
+        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return compact.format(v); } } } }
       }
     });
+    var select = document.querySelector("[data-currency-for='chart-" + id + "-value']");
+    if (select) {
+      select.closest(".currency-picker").hidden = false;
+      select.addEventListener("change", function () {
+        chart.data.datasets = [dataset(Number(select.value))];
+        chart.update();
+      });
+    }
   }
 
-  countAndValue("chart-by-mission", data.by_mission);
-  countAndValue("chart-by-year", data.by_year);
+  countAndValue("by-mission", data.by_mission);
+  countAndValue("by-year", data.by_year);
 
   draw("chart-standing", {
     type: "doughnut",

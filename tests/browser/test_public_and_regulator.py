@@ -47,7 +47,8 @@ def test_pages_fit_a_phone(page, login, kestrel):
     f.ContractFactory(company=kestrel, countries=["KE", "SO"])
     login(f.ProfileFactory(role=Role.AUDITOR).user)
     page.set_viewport_size({"width": 375, "height": 740})
-    for path in [f"/companies/{kestrel.pk}/", "/", "/contracts/", "/dashboard/"]:
+    paths = ["/", "/contracts/", "/dashboard/", f"/history/company/{kestrel.pk}/"]
+    for path in [f"/companies/{kestrel.pk}/", *paths]:
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
@@ -126,7 +127,7 @@ def test_dashboard_draws_its_charts(page, login, kestrel, screenshot):
     drawn = page.evaluate(
         "Array.from(document.querySelectorAll('canvas')).map(c => !!Chart.getChart(c))"
     )
-    assert drawn == [True] * 5
+    assert drawn == [True] * 7  # two per contract dimension (count, value), three more
     # Every rule of the findings chart keeps its label (no skipped ticks).
     labels = page.evaluate("Chart.getChart('chart-findings').scales.y.ticks.length")
     assert labels == len(rules)

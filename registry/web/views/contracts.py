@@ -82,6 +82,7 @@ def _contract_form(request, v, contract):
         instance=contract,
         missions=_missions(v),
         companies=access.companies(v),
+        company_query=request.GET.get("company_q", ""),
         contracts=access.contracts(v).exclude(pk=getattr(contract, "pk", None)),
     )
     if request.method == "POST" and form.is_valid():

@@ -84,16 +84,21 @@ def dashboard(request):
 
 
 def _count_and_value(contracts, key, empty_label) -> dict:
-    """Contracts and their value per `key`; values summed per currency, never across currencies."""
+    """Contracts and their value per `key`; values summed per currency, never across currencies.
+
+    Currencies come most used first (by number of contracts with a value): the page charts one
+    currency at a time and starts with that one.
+    """
     rows = contracts.values(key, "currency").annotate(n=Count("id"), value=Sum("value"))
-    counts, values = defaultdict(int), defaultdict(dict)
+    counts, values, used = defaultdict(int), defaultdict(dict), defaultdict(int)
     for row in rows:
         label = row[key] if row[key] is not None else empty_label
         counts[label] += row["n"]
         if row["value"] is not None and row["currency"]:
             values[row["currency"]][label] = float(row["value"])
+            used[row["currency"]] += row["n"]
     labels = sorted(counts, key=str)
-    currencies = sorted(values)
+    currencies = sorted(values, key=lambda cur: (-used[cur], cur))
     return {
         "rows": [
             (label, counts[label], [values[cur].get(label) for cur in currencies])
@@ -102,8 +107,12 @@ def _count_and_value(contracts, key, empty_label) -> dict:
         "labels": [str(label) for label in labels],
         "counts": [counts[label] for label in labels],
         "values": [
-            {"currency": cur, "data": [per.get(label, 0) for label in labels]}
-            for cur, per in sorted(values.items())
+            {
+                "currency": cur,
+                "contracts": used[cur],
+                "data": [values[cur].get(label, 0) for label in labels],
+            }
+            for cur in currencies
         ],
     }
 

@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from registry import access
-from registry.choices import SERVICE_CATALOGUE, Role
+from registry.choices import SERVICE_CATALOGUE, ContractStatus, Role, SanctionKind
 from registry.models import Mission
 from registry.services.hiring import run_hiring_check
 
+from .. import picker, readable
 from ..errors import add_validation_error
 from ..forms import HiringCheckForm
 from ..permissions import MISSION, SIGNED_IN, role_required
@@ -24,6 +25,7 @@ def hiring_check(request):
     form = HiringCheckForm(
         request.POST or None,
         companies=access.companies(v),
+        company_query=request.GET.get("company_q", ""),
         missions=missions,
         initial={
             "company": request.GET.get("company"),
@@ -40,6 +42,16 @@ def hiring_check(request):
     return render(request, "registry/hiring_check.html", {"form": form})
 
 
+@role_required(*MISSION)
+def company_options(request):
+    """The options of a company picker matching `company_q`, keeping the chosen `company`."""
+    query = request.GET.get("company_q", "").strip()
+    selected = request.GET.get("company", "")
+    options, more = picker.matches(access.companies(request.user), query, selected)
+    context = {"options": options, "more": more, "query": query, "selected": selected}
+    return render(request, "registry/includes/company_options.html", context)
+
+
 @role_required(*SIGNED_IN)
 def hiring_result(request, pk):
     v = access.viewer(request.user)
@@ -49,8 +61,21 @@ def hiring_result(request, pk):
     names = {s.code: s.name for s in SERVICE_CATALOGUE}
     services = [names.get(code, code) for code in check.services]
     findings = access.hiring_findings(v, check)
+    coordination = check.coordination or {}
+    codes = set(check.countries)
+    codes.update(c for o in coordination.get("overlapping_contracts", []) for c in o["countries"])
+    codes.update(s["scope_target"] for s in coordination.get("sanctions", []))
+    codes.update(c for f in findings for c in readable.codes_in(f["message"]))
     return render(
         request,
         "registry/hiring_result.html",
-        {"check": check, "services": services, "findings": findings},
+        {
+            "check": check,
+            "services": services,
+            "service_names": names,
+            "findings": findings,
+            "country_names": readable.country_names(codes),
+            "contract_statuses": dict(ContractStatus.choices),
+            "sanction_kinds": dict(SanctionKind.choices),
+        },
     )
