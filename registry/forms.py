@@ -3,7 +3,8 @@
 from django import forms
 
 from registry.choices import LicenceAction
-from registry.services.licensing import allowed_actions
+from registry.errors import DomainError
+from registry.services.licensing import allowed_actions, transition
 
 
 class LicenceTransitionForm(forms.Form):
@@ -19,6 +20,27 @@ class LicenceTransitionForm(forms.Form):
         self.licence = licence
         labels = dict(LicenceAction.choices)
         self.fields["action"].choices = [(a, labels[a]) for a in allowed_actions(licence)]
+
+    def apply(self, actor) -> bool:
+        """Run the chosen transition. A domain refusal becomes a form error (nothing changed)."""
+        data = self.cleaned_data
+        try:
+            transition(
+                self.licence,
+                data["action"],
+                actor=actor,
+                reason=data["reason"],
+                valid_from=data.get("valid_from"),
+                valid_until=data.get("valid_until"),
+            )
+        except DomainError as exc:
+            self.add_error(None, str(exc))
+            return False
+        return True
+
+    def success_message(self) -> str:
+        licence = self.licence
+        return f"Licence {licence.number} is now {licence.get_state_display().lower()}."
 
     def clean(self):
         data = super().clean()

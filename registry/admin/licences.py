@@ -6,10 +6,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from registry.choices import LicenceState
-from registry.errors import DomainError
 from registry.forms import LicenceTransitionForm
 from registry.models import Licence, LicenceEvent
-from registry.services.licensing import allowed_actions, transition
+from registry.services.licensing import allowed_actions
 
 from .base import AccessAdmin
 
@@ -75,25 +74,9 @@ class LicenceAdmin(AccessAdmin):
         if not self.has_change_permission(request, licence):
             raise PermissionDenied
         form = LicenceTransitionForm(request.POST or None, licence=licence)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                transition(
-                    licence,
-                    data["action"],
-                    actor=request.user,
-                    reason=data["reason"],
-                    valid_from=data.get("valid_from"),
-                    valid_until=data.get("valid_until"),
-                )
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    f"Licence {licence.number} is now {licence.get_state_display().lower()}.",
-                )
-                return redirect("admin:registry_licence_change", licence.pk)
+        if request.method == "POST" and form.is_valid() and form.apply(request.user):
+            messages.success(request, form.success_message())
+            return redirect("admin:registry_licence_change", licence.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

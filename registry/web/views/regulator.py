@@ -15,7 +15,6 @@ from registry.choices import FindingState, LicenceState, Role, Severity
 from registry.compliance import run_compliance, waive_finding
 from registry.errors import DomainError
 from registry.models import Incident, Sanction
-from registry.services.licensing import transition
 
 from ..forms import IncidentForm, LicenceActionForm, SanctionForm, WaiveForm
 from ..permissions import REGULATOR, role_required
@@ -68,24 +67,9 @@ def licence_action(request, pk):
     licence = get_object_or_404(access.licences(v).select_related("company", "authority"), pk=pk)
     _require_regulates(v, licence.company_id)
     form = LicenceActionForm(request.POST or None, licence=licence)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            transition(
-                licence,
-                data["action"],
-                actor=request.user,
-                reason=data["reason"],
-                valid_from=data.get("valid_from"),
-                valid_until=data.get("valid_until"),
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"Licence {licence.number} is now {licence.get_state_display().lower()}."
-            )
-            return redirect("web:company", licence.company_id)
+    if request.method == "POST" and form.is_valid() and form.apply(request.user):
+        messages.success(request, form.success_message())
+        return redirect("web:company", licence.company_id)
     events = licence.events.order_by("-at", "-id")[:20]
     return render(
         request,
