@@ -94,18 +94,23 @@ def incident_edit(request, pk):
     return _incident_form(request, v, incident.company, incident)
 
 
-def _incident_form(request, v, company, incident):
-    contracts = access.contracts(v).filter(company=company)
-    form = IncidentForm(request.POST or None, instance=incident, contracts=contracts)
+def _record_form(request, form, company, what: str):
+    """Save an oversight record about `company` and re-check its compliance in one transaction."""
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
             run_compliance([company.pk])
-        messages.success(request, "The incident is recorded.")
+        messages.success(request, f"The {what} is recorded.")
         return redirect("web:company", company.pk)
     return render(
-        request, "registry/record_form.html", {"form": form, "company": company, "what": "incident"}
+        request, "registry/record_form.html", {"form": form, "company": company, "what": what}
     )
+
+
+def _incident_form(request, v, company, incident):
+    contracts = access.contracts(v).filter(company=company)
+    form = IncidentForm(request.POST or None, instance=incident, contracts=contracts)
+    return _record_form(request, form, company, "incident")
 
 
 @role_required(*REGULATOR)
@@ -117,15 +122,7 @@ def sanction_new(request, company_pk):
     form = SanctionForm(
         request.POST or None, instance=sanction, authority_fixed=bool(v.authority_id)
     )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            run_compliance([company.pk])
-        messages.success(request, "The sanction is recorded.")
-        return redirect("web:company", company.pk)
-    return render(
-        request, "registry/record_form.html", {"form": form, "company": company, "what": "sanction"}
-    )
+    return _record_form(request, form, company, "sanction")
 
 
 @role_required(*REGULATOR)
