@@ -61,6 +61,22 @@ def _first_code(codes):
     return codes
 
 
+def flatten_fields(errors, prefix="") -> dict[str, list[str]]:
+    """Nested errors (list items, nested objects) as dotted paths, so `fields` is always
+    {path: [messages]}: {"countries.0": ["…"], "personnel.armed": ["…"]}."""
+    flat: dict[str, list[str]] = {}
+    items = errors.items() if isinstance(errors, dict) else enumerate(errors)
+    for key, value in items:
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+        ):
+            flat.update(flatten_fields(value, path))
+        elif value:
+            flat[path] = [str(v) for v in (value if isinstance(value, list) else [value])]
+    return flat
+
+
 def exception_handler(exc, context):
     exc = _translate(exc)
     response = drf_exception_handler(exc, context)
@@ -69,7 +85,7 @@ def exception_handler(exc, context):
     body = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        body.update(code="invalid", detail="Invalid input.", fields=fields)
+        body.update(code="invalid", detail="Invalid input.", fields=flatten_fields(fields))
     else:
         detail = getattr(exc, "detail", str(exc))
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"

@@ -38,6 +38,32 @@ def test_400_has_field_messages(world, client_for):
         400,
     )
     assert set(body["fields"]) >= {"countries"}
+    assert all(
+        isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+        for messages in body["fields"].values()
+    )
+
+
+def test_nested_errors_are_flat_dotted_paths(world, client_for):
+    body = _shape(
+        client_for("mission_staff").post(
+            "/api/v1/hiring-checks/",
+            {
+                "company": world.company.pk,
+                "mission": world.mission.pk,
+                "countries": ["KE", 7],
+                "services": ["armed_escort"],
+                "armed": True,
+                "personnel": {"local": -1},
+                "start": "2026-05-01",
+                "end": "2026-06-01",
+            },
+            format="json",
+        ),
+        400,
+    )
+    assert "personnel.local" in body["fields"]
+    assert all(isinstance(m, list) for m in body["fields"].values())
 
 
 def test_400_model_validation_runs_once_in_the_model(world, client_for):
