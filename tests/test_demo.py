@@ -16,6 +16,8 @@ from registry.demo.load import load_demo
 from registry.services.hiring import run_hiring_check
 from registry.services.standing import company_standing
 
+from .factories import LicenceFactory
+
 pytestmark = pytest.mark.django_db
 FIXTURE = settings.BASE_DIR / FIXTURE_PATH
 TODAY = dt.date(2030, 3, 1)
@@ -131,6 +133,9 @@ def test_load_demo_command_only_into_an_empty_database(capsys):
     with pytest.raises(CommandError, match="already holds data"):
         call_command("load_demo")
     assert (m.Contract.objects.count(), User.objects.count()) == counts
+    # Sequences moved past the demo's explicit keys: new records can be added.
+    LicenceFactory(company__registering_authority=m.LicensingAuthority.objects.first())
+    User.objects.create_user("newcomer")
 
 
 def test_load_demo_refuses_when_any_demo_table_has_rows():

@@ -10,9 +10,9 @@ import json
 import random
 
 from registry.choices import SERVICE_CATALOGUE, ContractStatus, LicenceState
+from registry.services.licensing import TRANSITIONS
 
 from . import DEMO_USERS
-from .scenarios import add_scenarios
 
 ANCHOR = dt.date(2026, 1, 15)
 SEED = 20260115
@@ -118,8 +118,6 @@ class Builder:
     ):
         """A licence and its event history. `history` is [(action, day offset, reason), ...]
         starting from `applied`; the final state follows from it."""
-        from registry.services.licensing import TRANSITIONS
-
         authority = self.companies[company]["authority"]
         state = LicenceState.APPLIED
         events = []
@@ -236,10 +234,11 @@ def _status_for(start: int, end: int) -> str:
 
 
 def build() -> dict:
+    from .filler import add_filler
+    from .scenarios import add_scenarios
+
     b = Builder()
     add_scenarios(b)
-    from .filler import add_filler
-
     add_filler(b)
     return b.fixture()
 

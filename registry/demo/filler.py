@@ -2,7 +2,7 @@
 
 from registry.choices import ContractStatus, LicenceAction, LicenceState
 
-from .build import ARMED_SERVICES
+from .build import ARMED_SERVICES, day, lei
 
 FILLER_COMPANIES = [
     # key, legal name, country, authority, services, parent key, trading name, lei seed
@@ -35,8 +35,6 @@ CAUSES = [
 
 
 def add_filler(b) -> None:
-    from .build import lei
-
     rng = b.rng
     for key, name, country, authority, services, parent, alias, lei_seed in FILLER_COMPANIES:
         insured_until = rng.choice([-20, 90, 200, 365, 500])
@@ -68,7 +66,7 @@ def add_filler(b) -> None:
             withdrawn = -rng.randint(10, 200) if key == "solent" else None
             b.add("registry.adherence", {
                 "company": b.companies[key]["pk"], "standard": b.standards["icoc"],
-                "signed_on": _day(start + 30), "withdrawn_on": _day(withdrawn) if withdrawn else None,
+                "signed_on": day(start + 30), "withdrawn_on": day(withdrawn) if withdrawn else None,
             })  # fmt: skip
         if rng.random() < 0.6:
             issued = start + rng.randint(60, 400)
@@ -77,15 +75,9 @@ def add_filler(b) -> None:
                 "company": b.companies[key]["pk"], "standard": b.standards[code],
                 "certifying_body": rng.choice(["Meridian Certification Bureau", "Oceanic Assurance Services"]),
                 "certificate_number": f"{code.upper()}-{b.companies[key]['pk']:03d}", "scope": "",
-                "issued_on": _day(issued), "expires_on": _day(issued + 1095),
+                "issued_on": day(issued), "expires_on": day(issued + 1095),
             })  # fmt: skip
     _filler_contracts(b, target=74)
-
-
-def _day(offset):
-    from .build import day
-
-    return day(offset)
 
 
 def _filler_contracts(b, target):

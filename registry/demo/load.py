@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from registry.compliance import run_compliance
 from registry.errors import DomainError
+from registry.models import Profile
+from registry.roles import apply_role_group
 
 
 class NotEmpty(DomainError):
@@ -60,16 +62,28 @@ def load_demo(path, today: dt.date | None = None) -> int:
         rows = data["objects"]
         for row in rows:
             shift_dates(row, apps.get_model(row["model"]), days)
+        by_model: dict = {}
+        m2m_rows: dict = {}
         for row, obj in zip(rows, serializers.deserialize("python", rows), strict=True):
             instance = obj.object
             if "identity_document" in row:
                 instance.set_identity_document(*row["identity_document"])
             if "demo_password" in row:
                 instance.set_password(row["demo_password"])
-            # A normal save: timestamps are set and signals (role groups) run.
-            instance.save(force_insert=True)
+            by_model.setdefault(type(instance), []).append(instance)
             for name, values in (obj.m2m_data or {}).items():
-                getattr(instance, name).set(values)
+                field = type(instance)._meta.get_field(name)
+                m2m_rows.setdefault(field, []).extend((instance.pk, v) for v in values)
+        # Set-based: one INSERT per table. Foreign keys are checked at commit, so order is free.
+        for model, instances in by_model.items():
+            model._default_manager.bulk_create(instances)
+        for field, pairs in m2m_rows.items():
+            through = field.remote_field.through
+            source = through._meta.get_field(field.m2m_field_name()).attname
+            target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+            through.objects.bulk_create(through(**{source: a, target: b}) for a, b in pairs)
+        for profile in by_model.get(Profile, []):
+            apply_role_group(profile.user, profile.role)
         _reset_sequences(demo_models(data))
         # Findings and the cached standing are derived: compute them as of the day of loading.
         run_compliance(on=today)

@@ -21,6 +21,8 @@ from registry.choices import (
 )
 from registry.choices import LicenceAction as A
 
+from .build import day, lei
+
 ARMED_ESCORT, STATIC, UNARMED = "armed_escort", "armed_static_guarding", "unarmed_guarding"
 CLOSE, MARITIME, RISK = "close_protection", "maritime_security", "risk_analysis"
 TRAINING, LOGISTICS, DEMINING = "training_advising", "logistics_support", "demining_eod"
@@ -35,8 +37,6 @@ def add_scenarios(b) -> None:
 
 
 def _reference(b):
-    from .build import day
-
     for acronym, name, country in [
         ("SSLB", "Security Services Licensing Board", "KE"),
         ("PSOC", "Private Security Oversight Council", "ZA"),
@@ -104,8 +104,6 @@ def _reference(b):
 
 
 def _adhere(b, company, code, signed, withdrawn=None):
-    from .build import day
-
     b.add(
         "registry.adherence",
         {
@@ -118,8 +116,6 @@ def _adhere(b, company, code, signed, withdrawn=None):
 
 
 def _certify(b, company, code, issued, expires, body="Meridian Certification Bureau"):
-    from .build import day
-
     b.add(
         "registry.certification",
         {
@@ -135,8 +131,6 @@ def _certify(b, company, code, issued, expires, body="Meridian Certification Bur
 
 
 def _companies(b):
-    from .build import lei
-
     ins = b.insurance
     b.company("harbourline", "Harbourline Security Group plc", "GB", "SCLO", "GB-SC-004211",
               [RISK, CLOSE, TRAINING], lei=lei("213800HBLGRP"), website="https://harbourline.example",
@@ -230,8 +224,6 @@ def _companies(b):
 
 
 def _contracts(b):
-    from .build import day
-
     b.contract("UNISOM/PSS/0101", "UNISOM", "harbourline_ke", services=[ARMED_ESCORT, STATIC], countries=["SO"],
                start=-300, end=400, international=4, third_country=6, local=30, armed_personnel=24,
                value=4_800_000, title="Convoy escort and compound security, Mogadishu and Baidoa")  # fmt: skip
@@ -265,12 +257,9 @@ def _contracts(b):
                start=-290, end=-10, local=0, international=2, value=140_000, currency="GBP")  # fmt: skip
     b.contract("HSK/SUB/003", "HBL-PRIME", "baobab", services=[LOGISTICS], countries=["SO"], parent=prime,
                start=-250, end=400, local=20, international=0, value=410_000)  # fmt: skip
-    del day
 
 
 def _oversight(b):
-    from .build import day
-
     terminated = next(c["pk"] for c in b.contracts if c["company"] == "ironwood")
     for company, contract, offset, country, category, severity, status, summary in [
         ("ironwood", terminated, -420, "SO", IncidentCategory.USE_OF_FORCE, IncidentSeverity.CRITICAL,
@@ -310,8 +299,6 @@ def _oversight(b):
 
 def _people(b):
     """Personnel on the two UNISOM guarding contracts: clean at Harbourline, red flags at Kilima."""
-    from .build import day
-
     hsk, kilima = b.contracts[0]["pk"], b.contracts[2]["pk"]
     clean = {"outcome": VettingOutcome.CLEARED}
     both = [TrainingKind.USE_OF_FORCE, TrainingKind.HUMAN_RIGHTS]
