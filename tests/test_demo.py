@@ -138,6 +138,26 @@ def test_load_demo_command_only_into_an_empty_database(capsys):
     User.objects.create_user("newcomer")
 
 
+def test_load_demo_is_in_the_audit_log_in_bulk():
+    from registry.audit.chain import verify_chain
+    from registry.audit.models import AuditEntry
+
+    call_command("load_demo")
+    contracts = AuditEntry.objects.filter(object_type="registry.contract", channel="command")
+    assert contracts.filter(action="create").count() == m.Contract.objects.count()
+    assert contracts.filter(action="update", changes__has_key="countries").exists()
+    assert {e.actor_label for e in contracts[:5]} == {f"command:load_demo (os:{_os_user()})"}
+    user = AuditEntry.objects.filter(object_type="auth.user", action="create").first()
+    assert user.changes["password"][1] == "[masked]"
+    assert verify_chain() == (True, None)
+
+
+def _os_user():
+    from registry.audit.context import os_user
+
+    return os_user()
+
+
 def test_load_demo_refuses_when_any_demo_table_has_rows():
     User.objects.create_user("someone")
     with pytest.raises(CommandError, match="auth.User"):

@@ -9,6 +9,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from registry.audit import recorder as audit
+from registry.audit.models import Action as AuditAction
 from registry.compliance import run_compliance
 from registry.errors import DomainError
 from registry.models import Profile
@@ -82,12 +84,36 @@ def load_demo(path, today: dt.date | None = None) -> int:
             source = through._meta.get_field(field.m2m_field_name()).attname
             target = through._meta.get_field(field.m2m_reverse_field_name()).attname
             through.objects.bulk_create(through(**{source: a, target: b}) for a, b in pairs)
+        _record(by_model, m2m_rows)
         for profile in by_model.get(Profile, []):
             apply_role_group(profile.user, profile.role)
         _reset_sequences(demo_models(data))
         # Findings and the cached standing are derived: compute them as of the day of loading.
         run_compliance(on=today)
     return len(rows)
+
+
+def _record(by_model: dict, m2m_rows: dict) -> None:
+    """Bulk inserts send no signals: write their audit entries in bulk (one per row, and one per
+    record for its many-to-many links). The channel and actor come from the command's context."""
+    changes = [audit.created(obj) for instances in by_model.values() for obj in instances]
+    owners = {(type(obj), obj.pk): obj for instances in by_model.values() for obj in instances}
+    for field, pairs in m2m_rows.items():
+        targets: dict = {}
+        for owner_pk, target in pairs:
+            targets.setdefault(owner_pk, []).append(target)
+        for owner_pk, ids in targets.items():
+            owner = owners[(field.model, owner_pk)]
+            changes.append(
+                audit.Change(
+                    field.model,
+                    owner_pk,
+                    AuditAction.UPDATE,
+                    {field.name: {"added": sorted(ids, key=str)}},
+                    audit.company_of(owner, query=False),
+                )
+            )
+    audit.record_bulk(changes)
 
 
 def _reset_sequences(model_list) -> None:
