@@ -19,7 +19,7 @@ from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from registry.choices import IncidentStatus, Role
+from registry.choices import IncidentStatus, LicenceState, Role
 from registry.compliance import get_rule
 from registry.models import (
     Adherence,
@@ -40,6 +40,8 @@ from registry.models import (
 PUBLIC = "public"
 # Incidents in these states are investigation material: regulators, auditors and admins only.
 OPEN_INVESTIGATION = (IncidentStatus.REPORTED, IncidentStatus.UNDER_INVESTIGATION)
+# A licence in these states puts its holder in the issuing authority's jurisdiction.
+JURISDICTION_LICENCE_STATES = (LicenceState.ACTIVE, LicenceState.SUSPENDED)
 # The rule whose findings describe such incidents.
 OPEN_INQUIRY_RULE = "INC-OPEN-SERIOUS"
 
@@ -68,11 +70,17 @@ class Viewer:
 
     @cached_property
     def regulated_company_ids(self) -> QuerySet:
-        """Companies the regulator's authority registers or licenses (a subquery, not a list)."""
+        """Companies in the regulator's jurisdiction (a subquery, not a list): those its
+        authority registers, or holds a licence of its authority that a decision granted
+        (active or suspended). An application gives none: a regulator could otherwise give
+        itself jurisdiction by recording one."""
         return (
             Company.objects.filter(
                 Q(registering_authority_id=self.authority_id)
-                | Q(licences__authority_id=self.authority_id)
+                | Q(
+                    licences__authority_id=self.authority_id,
+                    licences__state__in=JURISDICTION_LICENCE_STATES,
+                )
             )
             .values("id")
             .distinct()
@@ -265,7 +273,12 @@ def vettings(who) -> QuerySet:
     if v.reads_everything:
         return Vetting.objects.all()
     if v.role == Role.REGULATOR:
-        return Vetting.objects.filter(person__in=people(v))
+        # A vetting belongs to the company that had it made: another authority's companies'
+        # vettings stay with that authority, even about a person this regulator can see.
+        return Vetting.objects.filter(
+            Q(company_id__in=v.regulated_company_ids)
+            | Q(company__isnull=True, person__in=people(v))
+        )
     return Vetting.objects.none()
 
 
@@ -339,6 +352,20 @@ def sees_personnel(who) -> bool:
     return _as_viewer(who).role in (Role.REGULATOR, Role.AUDITOR, Role.ADMIN)
 
 
+# --- Fields ---------------------------------------------------------------------------------
+# Fields of a readable record that some readers may not see. Every door renders through
+# hidden_fields(): the API answers them as null, the admin leaves them out of its forms and
+# lists, the pages do not show them.
+PERSON_LINKS = {Sanction: ("person",), Finding: ("person",)}
+
+
+def hidden_fields(who, model) -> frozenset[str]:
+    """Names of `model`'s fields the caller may not read."""
+    if sees_personnel(who):
+        return frozenset()
+    return frozenset(PERSON_LINKS.get(model, ()))
+
+
 # --- Writes ---------------------------------------------------------------------------------
 # Each rule takes (who, obj, data): obj is the record as stored (None when creating), data the
 # validated new values (None when only the stored record is checked). Readers' querysets have
@@ -369,6 +396,9 @@ def can_write_company(who, obj=None, data=None) -> bool:
     if authority_id is not None and (obj is None or authority_id != obj.registering_authority_id):
         return authority_id == v.authority_id
     return True
+
+
+LICENCE_WRITE_REFUSAL = "Only a regulator of the authority that issued a licence may change it."
 
 
 def can_write_licence(who, obj=None, data=None) -> bool:

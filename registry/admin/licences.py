@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from registry import access
 from registry.choices import LicenceState
 from registry.forms import LicenceTransitionForm
 from registry.models import Licence, LicenceEvent
@@ -53,6 +54,9 @@ class LicenceAdmin(AccessAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def may_write(self, request, obj):
+        return access.can_write_licence(request.user, obj)
+
     @admin.display(description="Change state")
     def change_state_link(self, obj):
         if obj is None or obj.pk is None or not allowed_actions(obj):
@@ -72,7 +76,7 @@ class LicenceAdmin(AccessAdmin):
     def transition_view(self, request, pk):
         licence = get_object_or_404(Licence.objects.select_related("company", "authority"), pk=pk)
         if not self.has_change_permission(request, licence):
-            raise PermissionDenied
+            raise PermissionDenied(access.LICENCE_WRITE_REFUSAL)
         form = LicenceTransitionForm(request.POST or None, licence=licence)
         if request.method == "POST" and form.is_valid() and form.apply(request.user):
             messages.success(request, form.success_message())

@@ -63,7 +63,7 @@ def company_detail(request, pk):
         {
             "licence": lic,
             "state": lic.effective_state(today),
-            "actions": allowed_actions(lic) if may_act else [],
+            "actions": allowed_actions(lic) if access.can_write_licence(v, lic) else [],
         }
         for lic in company.licences.all()
     ]
@@ -74,6 +74,7 @@ def company_detail(request, pk):
         "adherences": [(a, a.in_force_on(today)) for a in company.adherences.all()],
         "certifications": [(c, c.expires_on >= today) for c in company.certifications.all()],
         "may_act": may_act,
+        "licence_actions": v.can_write_register,
         "today": today,
     }
     if not v.is_public:

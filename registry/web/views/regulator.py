@@ -65,7 +65,8 @@ def queue(request):
 def licence_action(request, pk):
     v = access.viewer(request.user)
     licence = get_object_or_404(access.licences(v).select_related("company", "authority"), pk=pk)
-    _require_regulates(v, licence.company_id)
+    if not access.can_write_licence(v, licence):
+        raise PermissionDenied(access.LICENCE_WRITE_REFUSAL)
     form = LicenceActionForm(request.POST or None, licence=licence)
     if request.method == "POST" and form.is_valid() and form.apply(request.user):
         messages.success(request, form.success_message())
