@@ -9,7 +9,21 @@ from api.errors import django_errors
 from registry.models import Country, ServiceCategory
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
+class HiddenFieldsMixin:
+    """Fields the caller may not read (registry.access.hidden_fields) answer null."""
+
+    def to_representation(self, instance):
+        from registry import access
+
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        for name in access.hidden_fields(getattr(request, "user", None), type(instance)):
+            if name in data:
+                data[name] = None
+        return data
+
+
+class ValidatedModelSerializer(HiddenFieldsMixin, serializers.ModelSerializer):
     """NetBox-style: build the would-be instance and run the model's full_clean() on it."""
 
     def validate(self, attrs):

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from registry import access
 from registry import models as m
 
-from .base import ValidatedModelSerializer, VisibleRelatedField
+from .base import HiddenFieldsMixin, ValidatedModelSerializer, VisibleRelatedField
 
 
 class IncidentSerializer(ValidatedModelSerializer):
@@ -58,15 +58,8 @@ class SanctionSerializer(ValidatedModelSerializer):
             "updated_at",
         ]
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if not access.sees_personnel(getattr(request, "user", None)):
-            data["person"] = None
-        return data
 
-
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(HiddenFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = m.Finding
         fields = [

@@ -3,9 +3,28 @@ from django.contrib import admin
 from registry import access
 
 
+def _without(fields, hidden):
+    """`fields` (names or tuples of names on one line) less the hidden names."""
+    out = []
+    for f in fields:
+        if isinstance(f, list | tuple):
+            kept = [x for x in f if x not in hidden]
+            if kept:
+                out.append(type(f)(kept))
+        elif f not in hidden:
+            out.append(f)
+    return out
+
+
+def _is_hidden(lookup, hidden) -> bool:
+    name = lookup if isinstance(lookup, str) else getattr(lookup, "__name__", "")
+    return name.lstrip("^=@").split("__")[0] in hidden
+
+
 class AccessAdmin(admin.ModelAdmin):
-    """An admin whose rows and write rights come from registry.access, the one place that
-    decides who sees what; model permissions (role groups) only say which pages a role gets."""
+    """An admin whose rows, fields and write rights come from registry.access, the one place
+    that decides who sees what; model permissions (role groups) only say which pages a role
+    gets."""
 
     access_rows: str | None = None  # name of the registry.access function giving visible rows
 
@@ -15,6 +34,32 @@ class AccessAdmin(admin.ModelAdmin):
             return qs
         visible = getattr(access, self.access_rows)(request.user)
         return qs.filter(pk__in=visible.values("pk"))
+
+    def hidden_fields(self, request) -> frozenset[str]:
+        return access.hidden_fields(request.user, self.model)
+
+    def get_fields(self, request, obj=None):
+        return _without(super().get_fields(request, obj), self.hidden_fields(request))
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = self.hidden_fields(request)
+        return [
+            (name, {**options, "fields": _without(options["fields"], hidden)})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_list_display(self, request):
+        hidden = self.hidden_fields(request)
+        return [f for f in super().get_list_display(request) if not _is_hidden(f, hidden)]
+
+    def get_list_filter(self, request):
+        hidden = self.hidden_fields(request)
+        return [f for f in super().get_list_filter(request) if not _is_hidden(f, hidden)]
+
+    def get_search_fields(self, request):
+        # A search over a hidden field would answer yes/no questions about it.
+        hidden = self.hidden_fields(request)
+        return [f for f in super().get_search_fields(request) if not _is_hidden(f, hidden)]
 
     def may_write(self, request, obj) -> bool:
         """Row-level write rule; by default the caller must regulate the record's company."""

@@ -93,3 +93,11 @@ class HiringCheckAdmin(ReadOnlyMixin, AccessAdmin):
     list_select_related = ["company", "client", "mission", "asked_by"]
     search_fields = ["company__legal_name", "client__name", "mission__acronym"]
     date_hierarchy = "asked_at"
+
+    def get_object(self, request, object_id, from_field=None):
+        # The stored findings as the caller may read them, exactly as the API renders them;
+        # the admin never saves a hiring check, so the masked copy is only shown.
+        check = super().get_object(request, object_id, from_field)
+        if check is not None:
+            check.findings = access.hiring_findings(request.user, check)
+        return check

@@ -38,7 +38,7 @@ class Result:
     @property
     def message(self) -> str:
         if self.waived_by:
-            return f"Waived by {self.waived_by}: {self.hit.message}"
+            return f"Waived: {self.hit.message}"
         return self.hit.message
 
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -112,6 +113,17 @@ class Contract(TimeStampedModel):
 
     def __str__(self):
         return f"{self.reference} ({self.client})"
+
+    def clean(self):
+        super().clean()
+        # A mission's client contracts for that mission only: otherwise mission staff could
+        # file a contract under their mission in another mission's name.
+        if self.client_id is not None:
+            client_mission = self.client.mission_id
+            if client_mission is not None and client_mission != self.mission_id:
+                raise ValidationError(
+                    {"client": "This client belongs to another mission than the contract's."}
+                )
 
     @property
     def personnel_total(self) -> int:
