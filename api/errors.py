@@ -15,7 +15,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from registry.errors import DomainError, IllegalTransition
+from registry.errors import DomainError, IllegalTransition, WriteRefused
 
 
 class Conflict(exceptions.APIException):
@@ -46,6 +46,8 @@ def _translate(exc):
         return exceptions.ValidationError(django_errors(exc))
     if isinstance(exc, IllegalTransition):
         return Conflict(str(exc), code="illegal_transition")
+    if isinstance(exc, WriteRefused):
+        return exceptions.PermissionDenied(str(exc))
     if isinstance(exc, DomainError):
         return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
     if isinstance(exc, IntegrityError):

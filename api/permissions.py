@@ -1,5 +1,5 @@
 """One permission class; views declare who may read (`read_roles`) and write (`write_roles`),
-and for writes which rule of registry.access decides per record (`write_rule`)."""
+and for writes the record's rule in registry.access.WRITE_RULES decides per record."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -28,5 +28,4 @@ class RolePermission(BasePermission):
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:
             return True  # visibility was decided by the queryset
-        rule = getattr(view, "write_rule", None)
-        return rule is not None and rule(access.viewer(request.user), obj, None)
+        return view.may_write(obj)

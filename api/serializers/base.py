@@ -44,6 +44,45 @@ class ValidatedModelSerializer(HiddenFieldsMixin, serializers.ModelSerializer):
     def prepare_instance(self, instance, attrs):
         """Hook for values derived before validation (e.g. a hashed identity document)."""
 
+    # Writes go through the one write service (registry.services.records), like every channel.
+
+    def actor(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def split(self, instance, validated_data):
+        """Set the concrete fields on `instance`; return the many-to-many values."""
+        many = {f.name for f in instance._meta.many_to_many}
+        m2m = {}
+        for name, value in validated_data.items():
+            if name in many:
+                m2m[name] = value
+            else:
+                setattr(instance, name, value)
+        return m2m
+
+    def create(self, validated_data):
+        from registry.services import records
+
+        instance = self.Meta.model()
+        m2m = self.split(instance, validated_data)
+        self.prepare_instance(instance, validated_data)
+        return records.save(
+            instance, actor=self.actor(), m2m=m2m, clean_exclude=self.clean_exclude()
+        )
+
+    def update(self, instance, validated_data):
+        from registry.services import records
+
+        m2m = self.split(instance, validated_data)
+        self.prepare_instance(instance, validated_data)
+        return records.save(
+            instance, actor=self.actor(), m2m=m2m, clean_exclude=self.clean_exclude()
+        )
+
+    def clean_exclude(self):
+        return getattr(self.Meta, "clean_exclude", None)
+
 
 class CountryCodes(serializers.PrimaryKeyRelatedField):
     """ISO 3166-1 alpha-2 codes."""

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from registry import access
 from registry import models as m
+from registry.services import records
 
 from .base import CountryCodes, ValidatedModelSerializer, VisibleRelatedField
 
@@ -59,6 +60,8 @@ class PersonSerializer(ValidatedModelSerializer):
             "created_at",
             "updated_at",
         ]
+        # A known document is not an error (registry.services.records.register_person).
+        clean_exclude = ["identity_hash"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -73,7 +76,7 @@ class PersonSerializer(ValidatedModelSerializer):
                 attrs.get("document_country", ""), attrs["document_number"]
             )
 
-    def _save(self, instance, validated_data):
+    def _fields(self, instance, validated_data):
         employment = validated_data.pop("employment", None)
         country = validated_data.pop("document_country", None)
         number = validated_data.pop("document_number", None)
@@ -81,16 +84,16 @@ class PersonSerializer(ValidatedModelSerializer):
             setattr(instance, name, value)
         if number:
             instance.set_identity_document(country or "", number)
-        instance.save()
-        if employment:
-            m.Employment.objects.create(person=instance, **employment)
-        return instance
+        return m.Employment(**employment) if employment else None
 
     def create(self, validated_data):
-        return self._save(m.Person(), validated_data)
+        person = m.Person()
+        employment = self._fields(person, validated_data)
+        return records.register_person(person, actor=self.actor(), employment=employment)
 
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        self._fields(instance, validated_data)
+        return records.save(instance, actor=self.actor())
 
 
 class VettingSerializer(ValidatedModelSerializer):

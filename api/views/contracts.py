@@ -27,7 +27,6 @@ class MissionViewSet(RegistryViewSet):
     ordering_fields = ["acronym", "start"]
     read_roles = SIGNED_IN
     write_roles = ADMINS
-    write_rule = staticmethod(access.admin_writes)
 
 
 class ClientViewSet(RegistryViewSet):
@@ -37,7 +36,6 @@ class ClientViewSet(RegistryViewSet):
     ordering_fields = ["name", "kind"]
     read_roles = SIGNED_IN
     write_roles = ADMINS
-    write_rule = staticmethod(access.admin_writes)
 
 
 class ContractViewSet(StreamingExportMixin, RegistryViewSet):
@@ -55,7 +53,6 @@ class ContractViewSet(StreamingExportMixin, RegistryViewSet):
     ordering_fields = ["id", "start", "end", "reference"]
     read_roles = frozenset({Role.MISSION_STAFF, Role.REGULATOR, Role.AUDITOR, Role.ADMIN})
     write_roles = frozenset({Role.MISSION_STAFF, Role.REGULATOR, Role.ADMIN})
-    write_rule = staticmethod(access.can_write_contract_record)
 
 
 class CoordinationViewSet(ReadOnlyRegistryViewSet):

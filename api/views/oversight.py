@@ -24,7 +24,6 @@ class IncidentViewSet(RegistryViewSet):
     ordering_fields = ["id", "occurred_on"]
     read_roles = SIGNED_IN
     write_roles = REGULATORS
-    write_rule = staticmethod(access.can_write_company_record)
 
 
 class SanctionViewSet(RegistryViewSet):
@@ -35,7 +34,6 @@ class SanctionViewSet(RegistryViewSet):
     ordering_fields = ["id", "start"]
     read_roles = SIGNED_IN
     write_roles = REGULATORS
-    write_rule = staticmethod(access.can_write_company_record)
 
 
 class FindingViewSet(ReadOnlyRegistryViewSet):
@@ -57,7 +55,7 @@ class FindingViewSet(ReadOnlyRegistryViewSet):
         from registry.compliance import waive_finding
 
         finding = self.get_object()
-        self.check_write(finding, None)
+        self.check_write(finding)
         body = oversight.WaiverSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         waive_finding(finding, user=request.user, **body.validated_data)

@@ -36,7 +36,6 @@ class AuthorityViewSet(RegistryViewSet):
     filterset_class = fs.AuthorityFilterSet
     ordering_fields = ["name", "acronym", "country"]
     write_roles = ADMINS
-    write_rule = staticmethod(access.admin_writes)
 
 
 class CompanyViewSet(RegistryViewSet):
@@ -46,7 +45,6 @@ class CompanyViewSet(RegistryViewSet):
     filterset_class = fs.CompanyFilterSet
     ordering_fields = ["legal_name", "registration_number", "created_at"]
     write_roles = REGULATORS
-    write_rule = staticmethod(access.can_write_company)
 
     @extend_schema(
         responses={200: checks.StatusSerializer, 401: ErrorSerializer, 404: ErrorSerializer},
@@ -67,7 +65,7 @@ class CompanyViewSet(RegistryViewSet):
 def _transition_action(name):
     def handler(self, request, pk=None):
         licence = self.get_object()
-        self.check_write(licence, None)
+        self.check_write(licence)
         body = register.LicenceTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         transition(licence, name, actor=request.user, **body.validated_data)
@@ -96,7 +94,6 @@ class LicenceViewSet(RegistryViewSet):
     filterset_class = fs.LicenceFilterSet
     ordering_fields = ["number", "valid_from", "valid_until", "state"]
     write_roles = REGULATORS
-    write_rule = staticmethod(access.can_write_licence)
 
     for _name in USER_ACTIONS:
         locals()[_name] = _transition_action(_name)
@@ -109,7 +106,6 @@ class StandardViewSet(RegistryViewSet):
     filterset_class = fs.StandardFilterSet
     ordering_fields = ["code", "name"]
     write_roles = ADMINS
-    write_rule = staticmethod(access.admin_writes)
 
 
 class AdherenceViewSet(RegistryViewSet):
@@ -118,7 +114,6 @@ class AdherenceViewSet(RegistryViewSet):
     filterset_class = fs.AdherenceFilterSet
     ordering_fields = ["signed_on", "withdrawn_on"]
     write_roles = REGULATORS
-    write_rule = staticmethod(access.can_write_company_record)
 
 
 class CertificationViewSet(RegistryViewSet):
@@ -127,4 +122,3 @@ class CertificationViewSet(RegistryViewSet):
     filterset_class = fs.CertificationFilterSet
     ordering_fields = ["issued_on", "expires_on"]
     write_roles = REGULATORS
-    write_rule = staticmethod(access.can_write_company_record)

@@ -1,0 +1,172 @@
+"""Create, update and delete of every record users write: the one path for the API, the pages,
+the admin and the management commands.
+
+save() and delete() each
+1. check the caller's write rule (registry.access.WRITE_RULES) on the record as stored and on
+   the new values,
+2. validate (full_clean),
+3. write inside one transaction (the audit signals record each change in it), and
+4. re-evaluate compliance for every company the write touches, the old and the new one when a
+   record moves, before the transaction commits: the answer to the write already shows the new
+   findings and standing.
+
+Several writes that belong together (a company page with its inlines) run in `writes()`, which
+re-evaluates the companies they touched once, at its end.
+"""
+
+import contextlib
+from contextvars import ContextVar
+
+from django.db import models, transaction
+
+from registry import access
+from registry.compliance import run_compliance
+from registry.errors import WriteRefused
+from registry.models import (
+    Client,
+    Company,
+    Contract,
+    Employment,
+    Mission,
+    Person,
+    Training,
+    Vetting,
+)
+
+_pending: ContextVar[set | None] = ContextVar("records_pending_companies", default=None)
+
+
+def refusal(model) -> str:
+    if model is access.Licence:
+        return access.LICENCE_WRITE_REFUSAL
+    return f"Your role may not make this change to this {model._meta.verbose_name}."
+
+
+def companies_touched(obj) -> set[int]:
+    """The companies whose compliance can change when `obj` is written."""
+    if obj is None:
+        return set()
+    if isinstance(obj, Company):
+        return {obj.pk} if obj.pk else set()
+    if isinstance(obj, Mission | Client):
+        field = "mission" if isinstance(obj, Mission) else "client"
+        return set(Contract.objects.filter(**{field: obj}).values_list("company_id", flat=True))
+    ids = set()
+    if getattr(obj, "company_id", None):
+        ids.add(obj.company_id)
+    if isinstance(obj, Contract) and obj.parent_id:
+        # A subcontract is checked on its prime contract too (SUB-UNLICENSED).
+        ids.update(Contract.objects.filter(pk=obj.parent_id).values_list("company_id", flat=True))
+    person_id = obj.pk if isinstance(obj, Person) else getattr(obj, "person_id", None)
+    if isinstance(obj, Person | Vetting | Training | Employment) and person_id:
+        ids.update(
+            Employment.objects.filter(person_id=person_id).values_list("company_id", flat=True)
+        )
+    return ids
+
+
+def _values(instance, m2m) -> dict:
+    """The new values as the write rules read them: field name -> id or value."""
+    data = {f.name: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+    data.update(m2m or {})
+    return data
+
+
+def _stored(instance):
+    if instance._state.adding or instance.pk is None:
+        return None
+    return type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+
+
+def _check(actor, model, stored, data) -> None:
+    if not access.may_write(actor, model, stored, data):
+        raise WriteRefused(refusal(model))
+
+
+def _recheck(company_ids) -> None:
+    company_ids = {c for c in company_ids if c}
+    if not company_ids:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(company_ids)
+    else:
+        run_compliance(sorted(company_ids))
+
+
+@contextlib.contextmanager
+def writes():
+    """Group several writes: one transaction, one compliance re-check of what they touched."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        with transaction.atomic():
+            yield
+            _pending.reset(token)
+            token = None
+            if pending:
+                run_compliance(sorted(pending))
+    finally:
+        if token is not None:
+            _pending.reset(token)
+
+
+def save(
+    instance: models.Model, *, actor, m2m: dict | None = None, clean_exclude=None
+) -> models.Model:
+    """Create or update `instance` (its fields already set) and its many-to-many `m2m`
+    ({field name: objects or ids}) for `actor` (a user or a SystemActor)."""
+    model = type(instance)
+    with transaction.atomic():
+        stored = _stored(instance)
+        _check(actor, model, stored, _values(instance, m2m))
+        instance.full_clean(exclude=clean_exclude)
+        before = companies_touched(stored)
+        instance.save()
+        for name, values in (m2m or {}).items():
+            getattr(instance, name).set(values)
+        _recheck(before | companies_touched(instance))
+    return instance
+
+
+def delete(instance: models.Model, *, actor) -> None:
+    model = type(instance)
+    with transaction.atomic():
+        stored = _stored(instance)
+        if stored is None:
+            return
+        _check(actor, model, stored, None)
+        touched = companies_touched(stored)
+        instance.delete()
+        _recheck(touched)
+
+
+def register_person(person: Person, *, actor, employment: Employment | None) -> Person:
+    """Register a person with their first employment.
+
+    A person whose identity document is already on record is not registered twice: the new
+    employment joins the existing record. The caller is not told either way, so the register
+    cannot be used to learn whether a document number is known.
+    """
+    company_id = employment.company_id if employment is not None else None
+    data = {"employment": {"company": company_id}, **_values(person, None)}
+    with transaction.atomic():
+        _check(actor, Person, None, data)
+        existing = Person.objects.select_for_update().filter(identity_hash=person.identity_hash)
+        known = existing.first() if person.identity_hash else None
+        if known is None:
+            person.full_clean()
+            person.save()
+        else:
+            person.pk, person._state.adding = known.pk, False
+            person.refresh_from_db()
+        if employment is not None:
+            employment.person = person
+            employment.full_clean()
+            _check(actor, Employment, None, _values(employment, None))
+            employment.save()
+        _recheck(companies_touched(person))
+    return person
