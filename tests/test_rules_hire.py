@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registry.models import Finding
@@ -198,6 +200,20 @@ def test_arm_cap_relies_on_the_covering_licence_with_room_left(capped):
     f.LicenceFactory(company=capped, max_armed_personnel=60, services=["armed_static_guarding"])
     armed_contract(capped, 20)
     assert "ARM-CAP" not in codes(guarding(capped, 25))  # 45 <= 60 under the second licence
+
+
+def test_arm_cap_costs_no_query_per_concurrent_contract(capped):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            check = guarding(capped, 25)
+        assert "ARM-CAP" in codes(check)
+        return len(ctx.captured_queries)
+
+    armed_contract(capped, 20)
+    one = queries()
+    for _ in range(4):
+        armed_contract(capped, 2, client=f.ClientFactory(kind="government", mission=None))
+    assert queries() == one
 
 
 def test_arm_cap_stored_contract_does_not_count_itself(capped):
