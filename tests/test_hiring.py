@@ -153,3 +153,43 @@ def test_blockers_about_the_companys_people_refuse_the_hire_as_they_block_its_st
     run_compliance([company.pk])
     check = hire(company)
     assert check.verdict == Verdict.REFUSED and "PER-DDR" in codes(check)
+
+
+@pytest.mark.parametrize(("armed", "verdict"), [(25, Verdict.REFUSED), (10, Verdict.CLEARED)])
+def test_armed_personnel_of_the_company_s_current_contracts_count_against_the_cap(
+    company, mission, armed, verdict
+):
+    """Licence: at most 30 armed for armed static guarding in KE; an active contract of another
+    mission there holds 20 of them for the whole period."""
+    licence = company.licences.get()
+    licence.max_armed_personnel = 30
+    licence.save()
+    licence.services.add(f.service("armed_static_guarding"))
+    other = f.ContractFactory(
+        company=company,
+        armed=True,
+        personnel_local=20,
+        armed_personnel=20,
+        services=["armed_static_guarding"],
+    )
+    run_compliance([company.pk])  # the contract alone is within the cap: no stored blocker
+    check = run_hiring_check(
+        company=company,
+        mission=mission,
+        countries=["KE"],
+        services=["armed_static_guarding"],
+        armed=True,
+        personnel_local=armed,
+        armed_personnel=armed,
+        start=TODAY + 30 * DAY,
+        end=TODAY + 200 * DAY,
+    )
+    assert check.verdict == verdict
+    blockers = [x for x in check.findings if x["severity"] == "blocker"]
+    if verdict == Verdict.REFUSED:
+        [blocker] = blockers
+        assert blocker["rule"] == "ARM-CAP"
+        assert other.reference in blocker["message"] and str(other.mission) in blocker["message"]
+        assert str(other.value) not in blocker["message"]
+    else:
+        assert blockers == []

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registry.models import Finding
@@ -86,6 +88,157 @@ def test_arm_cap_quiet_at_maximum_or_without_cap(company):
     uncapped = f.CompanyFactory()
     f.LicenceFactory(company=uncapped, max_armed_personnel=None)
     assert "ARM-CAP" not in codes(hire(uncapped, personnel_local=90, armed_personnel=90))
+
+
+# ARM-CAP across contracts: the licence caps the company's armed personnel at any one time.
+
+
+@pytest.fixture
+def capped(db):
+    """Licensed (KE only) for armed static guarding, at most 30 armed."""
+    company = f.compliant_company()
+    licence = company.licences.get()
+    licence.max_armed_personnel = 30
+    licence.save()
+    licence.services.add(f.service("armed_static_guarding"))
+    return company
+
+
+def armed_contract(company, armed=20, **kwargs):
+    return f.ContractFactory(
+        company=company,
+        armed=True,
+        personnel_local=armed,
+        armed_personnel=armed,
+        services=["armed_static_guarding"],
+        **kwargs,
+    )
+
+
+def guarding(company, armed, **kwargs):
+    """A hiring check for armed static guarding in KE, from day 30 to day 200."""
+    return hire(
+        company,
+        services=["armed_static_guarding"],
+        personnel_local=armed,
+        armed_personnel=armed,
+        **kwargs,
+    )
+
+
+def arm_cap_message(check):
+    [message] = [x["message"] for x in check.findings if x["rule"] == "ARM-CAP"]
+    return message
+
+
+def test_arm_cap_counts_the_company_s_concurrent_contract_for_another_client(capped):
+    other = armed_contract(capped, 20)  # another client's mission, in KE, ongoing
+    message = arm_cap_message(guarding(capped, 25))
+    assert other.reference in message and str(other.mission) in message
+    assert "45 in all" in message and "at most 30" in message
+    assert str(other.value) not in message and "value" not in message
+
+
+def test_arm_cap_counts_a_concurrent_contract_for_the_same_client_too(capped):
+    other = armed_contract(capped, 20)
+    assert other.reference in arm_cap_message(guarding(capped, 25, client=other.client))
+
+
+def test_arm_cap_names_the_client_when_the_contract_has_no_mission(capped):
+    client = f.ClientFactory(kind="government", mission=None)
+    other = armed_contract(capped, 20, client=client)
+    message = arm_cap_message(guarding(capped, 25))
+    assert other.reference in message and client.name in message
+
+
+def test_arm_cap_allows_up_to_the_cap_with_concurrent_contracts(capped):
+    armed_contract(capped, 20)
+    assert "ARM-CAP" not in codes(guarding(capped, 10))  # 20 + 10 = 30
+
+
+@pytest.mark.parametrize(("ends", "fires"), [(29, False), (30, True)])
+def test_arm_cap_counts_only_contracts_overlapping_the_hire(capped, ends, fires):
+    """The hire runs from day 30; a contract ending on day 30 still overlaps it."""
+    armed_contract(capped, 20, end=TODAY + ends * DAY)
+    assert ("ARM-CAP" in codes(guarding(capped, 25))) is fires
+
+
+def test_arm_cap_counts_contracts_starting_later_within_the_hire(capped):
+    armed_contract(capped, 20, status="planned", start=TODAY + 150 * DAY, end=TODAY + 300 * DAY)
+    assert "ARM-CAP" in codes(guarding(capped, 25))
+
+
+@pytest.mark.parametrize("status", ["completed", "terminated_convenience", "terminated_cause"])
+def test_arm_cap_ignores_contracts_no_longer_current(capped, status):
+    """Even with their end date still ahead, as when terminated early."""
+    reason = "Ended early by the client." if status.startswith("terminated") else ""
+    armed_contract(capped, 20, status=status, termination_reason=reason)
+    assert "ARM-CAP" not in codes(guarding(capped, 25))
+
+
+def test_arm_cap_counts_the_busiest_day_not_the_sum_of_the_period(capped):
+    """Two contracts of 20 armed, one after the other, are never 40 at once."""
+    armed_contract(capped, 20, end=TODAY + 100 * DAY)
+    armed_contract(capped, 20, status="planned", start=TODAY + 101 * DAY, end=TODAY + 300 * DAY)
+    assert "ARM-CAP" not in codes(guarding(capped, 10))
+    assert "ARM-CAP" in codes(guarding(capped, 11))
+
+
+def test_arm_cap_counts_contracts_in_another_country_of_the_same_licence(capped):
+    capped.licences.get().countries.add(f.country("SO"))
+    other = armed_contract(capped, 20, countries=["SO"])
+    assert other.reference in arm_cap_message(guarding(capped, 25))
+
+
+def test_arm_cap_ignores_contracts_under_another_licence(capped):
+    f.LicenceFactory(company=capped, countries=["SO"], services=["armed_static_guarding"])
+    armed_contract(capped, 20, countries=["SO"])
+    assert "ARM-CAP" not in codes(guarding(capped, 25))
+
+
+def test_arm_cap_relies_on_the_covering_licence_with_room_left(capped):
+    f.LicenceFactory(company=capped, max_armed_personnel=60, services=["armed_static_guarding"])
+    armed_contract(capped, 20)
+    assert "ARM-CAP" not in codes(guarding(capped, 25))  # 45 <= 60 under the second licence
+
+
+def test_arm_cap_costs_no_query_per_concurrent_contract(capped):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            check = guarding(capped, 25)
+        assert "ARM-CAP" in codes(check)
+        return len(ctx.captured_queries)
+
+    armed_contract(capped, 20)
+    one = queries()
+    for _ in range(4):
+        armed_contract(capped, 2, client=f.ClientFactory(kind="government", mission=None))
+    assert queries() == one
+
+
+def test_arm_cap_stored_contract_does_not_count_itself(capped):
+    armed_contract(capped, 30)
+    assert "ARM-CAP" not in open_codes(capped)
+
+
+def test_arm_cap_stored_contracts_together_over_the_cap_both_get_the_finding(capped):
+    first = armed_contract(capped, 20)
+    second = armed_contract(capped, 15, status="planned", start=TODAY + 10 * DAY)
+    assert "ARM-CAP" in open_codes(capped)
+    findings = {x.contract: x.message for x in Finding.objects.filter(rule_code="ARM-CAP")}
+    assert set(findings) == {first, second}
+    assert second.reference in findings[first] and first.reference in findings[second]
+    assert all("35 in all" in message for message in findings.values())
+
+
+def test_arm_cap_stored_finding_resolves_when_the_other_contract_ends(capped):
+    first = armed_contract(capped, 20)
+    second = armed_contract(capped, 15)
+    assert "ARM-CAP" in open_codes(capped)
+    second.status = "completed"
+    second.save()
+    assert "ARM-CAP" not in open_codes(capped)
+    assert Finding.objects.get(contract=first, rule_code="ARM-CAP").state == "resolved"
 
 
 @pytest.mark.parametrize(

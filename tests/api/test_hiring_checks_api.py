@@ -104,3 +104,25 @@ def test_past_checks_are_listed(world, client_for):
     body = _check(client_for, _payload(world))
     listed = client_for("mission_staff").get("/api/v1/hiring-checks/").json()["results"]
     assert body["id"] in {row["id"] for row in listed}
+
+
+def test_refused_when_the_company_s_current_contracts_fill_the_armed_cap(world, client_for):
+    world.licence.max_armed_personnel = 30
+    world.licence.save()
+    other = f.ContractFactory(
+        company=world.company,
+        client=world.other_client,
+        armed=True,
+        personnel_local=20,
+        armed_personnel=20,
+        services=["armed_escort"],
+        value=750000,
+    )
+    personnel = {"international": 0, "third_country": 0, "local": 25, "armed": 25}
+    payload = _payload(world, services=["armed_escort"], armed=True, personnel=personnel)
+    body = _check(client_for, payload)
+    assert body["verdict"] == Verdict.REFUSED
+    [arm_cap] = [x for x in body["findings"] if x["rule"] == "ARM-CAP"]
+    assert arm_cap["severity"] == "blocker"
+    assert other.reference in arm_cap["message"] and "OTHERMIS" in arm_cap["message"]
+    assert "750000" not in str(body)

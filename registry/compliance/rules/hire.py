@@ -4,6 +4,8 @@ A stored contract is checked like a hire from the later of its start and today, 
 that began under an earlier licence is judged on the period still ahead of it.
 """
 
+import datetime as dt
+
 from registry.choices import EXCLUDING_SANCTIONS, SanctionScope
 from registry.choices import Severity as S
 
@@ -156,28 +158,85 @@ ARM_CAP = rule(
     S.BLOCKER,
     "Too many armed personnel",
     "Licence conditions",
-    "The planned armed personnel exceed the maximum the licence allows.",
+    "The planned armed personnel, counted with those of the company's other planned or active"
+    " contracts under the same licence at the same time (for any mission or client), exceed the"
+    " maximum the licence allows.",
     HIRE,
 )
 
 
+def _concurrent_armed(h, lv) -> tuple[int, list]:
+    """The armed personnel of the company's other current contracts in a country of licence
+    `lv` at the busiest day of the hire's period, and those contracts.
+
+    `h.others` never holds `h` itself, and holds only planned or active contracts not ended
+    (load_contracts), so terminated and completed contracts do not count.
+    """
+    spans = []
+    for o in h.others:
+        if o.armed and o.armed_personnel and lv.countries.intersection(o.countries):
+            start, end = max(o.contract.start, h.start), min(o.end, h.end)
+            if start <= end:
+                spans.append((start, end, o))
+    # Sweep the days where the count changes: a contract counts from its start to its end,
+    # both included, so it leaves the day after its end (leaving sorts before arriving).
+    events = sorted(
+        [(s, 1, o.armed_personnel) for s, _, o in spans]
+        + [(e + dt.timedelta(days=1), 0, -o.armed_personnel) for _, e, o in spans]
+    )
+    peak, peak_day, running = 0, None, 0
+    for day, _, delta in events:
+        running += delta
+        if running > peak:
+            peak, peak_day = running, day
+    at_peak = [o for s, e, o in spans if peak_day is not None and s <= peak_day <= e]
+    return peak, sorted(at_peak, key=lambda o: o.contract.reference)
+
+
 @ARM_CAP.check(HIRE)
 def _arm_cap(h, on):
+    """Over the cap when, in a country of the hire, even the covering licence with the most room
+    cannot take the hire's armed personnel beside those of the company's concurrent contracts
+    in that licence's countries. A licence without a cap covering the country leaves it
+    uncapped.
+
+    Two stored contracts that only together exceed the cap both get the finding: neither is
+    over alone, and either may be the one to reduce, so the rule does not pick one by date.
+    """
     if not (h.armed and h.armed_personnel):
         return
-    over = []
+    over = {}  # licence pk -> (licence, concurrent armed, those contracts, countries)
     for c in h.countries:
         armed = [lv for lv in _for_services(h, on, c) if lv.licence.weapons_authorised]
-        caps = [lv.licence.max_armed_personnel for lv in armed]
-        if armed and None not in caps and h.armed_personnel > max(caps):
-            over.append(f"{c} (at most {max(caps)})")
-    if over:
-        yield Hit(
-            h.key,
-            f"{h.armed_personnel} armed personnel planned, more than the licence allows in"
-            f" {', '.join(over)}.",
-            h.contract_id,
+        if not armed or any(lv.licence.max_armed_personnel is None for lv in armed):
+            continue
+        loads = [(lv, *_concurrent_armed(h, lv)) for lv in armed]
+        # The licence with the most room left is the one the hire would rely on.
+        lv, n, with_ = min(
+            loads, key=lambda x: (x[1] - x[0].licence.max_armed_personnel, x[0].licence.pk)
         )
+        if h.armed_personnel + n > lv.licence.max_armed_personnel:
+            over.setdefault(lv.licence.pk, (lv.licence, n, with_, []))[3].append(c)
+    parts = []
+    for lic, n, with_, countries in over.values():
+        limit = (
+            f"licence {lic.number} allows in {', '.join(countries)}"
+            f" (at most {lic.max_armed_personnel})"
+        )
+        if with_:
+            named = ", ".join(
+                f"{o.contract.reference} for {o.contract.mission or o.contract.client}"
+                f" ({o.armed_personnel} armed)"
+                for o in with_
+            )
+            parts.append(
+                f"{h.armed_personnel} armed personnel planned and {n} at the same time on the"
+                f" company's contracts {named}: {h.armed_personnel + n} in all, more than {limit}."
+            )
+        else:
+            parts.append(f"{h.armed_personnel} armed personnel planned, more than {limit}.")
+    if parts:
+        yield Hit(h.key, " ".join(parts), h.contract_id)
 
 
 def sanctions_in_scope(h, *, include_global=True):
