@@ -156,4 +156,7 @@ def test_person_added_in_admin_keeps_only_the_document_hash(client, admin_user):
     assert response.status_code == 302, response.content.decode()[:2000]
     person = Person.objects.get()
     assert person.identity_hash == identity_hash("KE", "A1234567")
-    assert client.post(reverse("admin:registry_person_add"), data).status_code == 200  # duplicate
+    # A known document joins the existing record; nothing says it was known.
+    again = client.post(reverse("admin:registry_person_add"), {**data, "full_name": "G. Achieng"})
+    assert again.status_code == 302
+    assert Person.objects.get().full_name == "Grace Achieng"

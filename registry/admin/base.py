@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from registry import access
+from registry.errors import WriteRefused
+from registry.services import records
 
 
 def _without(fields, hidden):
@@ -68,3 +71,55 @@ class AccessAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or self.may_write(request, obj))
+
+
+class ServiceWritesAdmin(AccessAdmin):
+    """Every save and delete goes through registry.services.records (write rule, validation,
+    audit, compliance re-check); one request's writes re-check compliance once, at the end."""
+
+    def may_write(self, request, obj) -> bool:
+        return access.may_write(request.user, self.model, obj, None)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._through_service(super().changeform_view, request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._through_service(super().delete_view, request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._through_service(super().changelist_view, request, *args, **kwargs)
+
+    def _through_service(self, view, request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        try:
+            with records.writes():
+                return view(request, *args, **kwargs)
+        except WriteRefused as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def save_model(self, request, obj, form, change):
+        records.save_form(form, actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # The form's many-to-many values were saved with the record (save_form).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            records.save(obj, actor=request.user)
+        for obj in formset.deleted_objects:
+            records.delete(obj, actor=request.user)
+        for inline_form in formset.forms:
+            if inline_form.instance.pk and inline_form.has_changed():
+                for f in inline_form.instance._meta.many_to_many:
+                    if f.name in inline_form.cleaned_data:
+                        getattr(inline_form.instance, f.name).set(inline_form.cleaned_data[f.name])
+
+    def delete_model(self, request, obj):
+        records.delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            records.delete(obj, actor=request.user)

@@ -5,9 +5,9 @@ from django.utils.html import format_html, format_html_join
 from registry import access
 from registry.audit import context as audit_context
 from registry.models import Adherence, Certification, Company, CompanyAlias, Licence
-from registry.services.standing import STANDING_PREFETCH, company_standing, refresh_standing
+from registry.services.standing import STANDING_PREFETCH, company_standing
 
-from .base import AccessAdmin
+from .base import ServiceWritesAdmin
 
 
 class CompanyAliasInline(admin.TabularInline):
@@ -57,7 +57,7 @@ class CertificationInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(AccessAdmin):
+class CompanyAdmin(ServiceWritesAdmin):
     list_display = [
         "legal_name",
         "home_country",
@@ -109,9 +109,6 @@ class CompanyAdmin(AccessAdmin):
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    def may_write(self, request, obj):
-        return access.regulates(request.user, obj.pk)
-
     def get_queryset(self, request):
         return (
             super()
@@ -119,10 +116,6 @@ class CompanyAdmin(AccessAdmin):
             .select_related("home_country", "registering_authority__country")
             .prefetch_related(*STANDING_PREFETCH)
         )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        refresh_standing([form.instance.pk])
 
     @admin.display(description="Standing")
     def standing_and_reasons(self, obj):

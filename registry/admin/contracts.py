@@ -1,15 +1,12 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 
-from registry import access
 from registry.models import Adherence, Certification, Client, Contract, Mission
 
-from .base import AccessAdmin
-from .oversight import RefreshStandingMixin
+from .base import ServiceWritesAdmin
 
 
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(ServiceWritesAdmin):
     list_display = ["acronym", "name", "organisation", "start", "end"]
     list_filter = ["organisation", "countries"]
     search_fields = ["acronym", "name"]
@@ -17,7 +14,7 @@ class MissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(ServiceWritesAdmin):
     list_display = ["name", "kind", "mission", "country"]
     list_filter = ["kind"]
     list_select_related = ["mission", "country"]
@@ -26,7 +23,7 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(AccessAdmin):
+class ContractAdmin(ServiceWritesAdmin):
     list_display = [
         "reference",
         "company",
@@ -46,17 +43,9 @@ class ContractAdmin(AccessAdmin):
     date_hierarchy = "start"
     access_rows = "contracts"
 
-    def may_write(self, request, obj):
-        return access.can_write_contract(request.user, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not access.can_write_contract(request.user, mission_id=obj.mission_id):
-            raise PermissionDenied("You may only record contracts of your own missions.")
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Adherence)
-class AdherenceAdmin(RefreshStandingMixin, AccessAdmin):
+class AdherenceAdmin(ServiceWritesAdmin):
     list_display = ["company", "standard", "signed_on", "withdrawn_on"]
     list_filter = ["standard"]
     list_select_related = ["company", "standard"]
@@ -65,7 +54,7 @@ class AdherenceAdmin(RefreshStandingMixin, AccessAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(RefreshStandingMixin, AccessAdmin):
+class CertificationAdmin(ServiceWritesAdmin):
     list_display = ["company", "standard", "certifying_body", "issued_on", "expires_on"]
     list_filter = ["standard"]
     list_select_related = ["company", "standard"]

@@ -11,7 +11,7 @@ from registry.forms import LicenceTransitionForm
 from registry.models import Licence, LicenceEvent
 from registry.services.licensing import allowed_actions
 
-from .base import AccessAdmin
+from .base import ServiceWritesAdmin
 
 
 class LicenceEventInline(admin.TabularInline):
@@ -26,7 +26,7 @@ class LicenceEventInline(admin.TabularInline):
 
 
 @admin.register(Licence)
-class LicenceAdmin(AccessAdmin):
+class LicenceAdmin(ServiceWritesAdmin):
     list_display = [
         "number",
         "company",
@@ -53,9 +53,6 @@ class LicenceAdmin(AccessAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def may_write(self, request, obj):
-        return access.can_write_licence(request.user, obj)
 
     @admin.display(description="Change state")
     def change_state_link(self, obj):

@@ -1,25 +1,12 @@
 from django.contrib import admin
 
-from registry.compliance import run_compliance
 from registry.models import Incident, Sanction
 
-from .base import AccessAdmin
-
-
-class RefreshStandingMixin:
-    """Records that feed a company's standing re-check it (findings and cached standing) when saved."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        run_compliance([obj.company_id])
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        run_compliance([obj.company_id])
+from .base import ServiceWritesAdmin
 
 
 @admin.register(Incident)
-class IncidentAdmin(RefreshStandingMixin, AccessAdmin):
+class IncidentAdmin(ServiceWritesAdmin):
     access_rows = "incidents"
     list_display = ["occurred_on", "company", "category", "severity", "status", "country"]
     list_filter = ["status", "severity", "category", "country"]
@@ -30,7 +17,7 @@ class IncidentAdmin(RefreshStandingMixin, AccessAdmin):
 
 
 @admin.register(Sanction)
-class SanctionAdmin(RefreshStandingMixin, AccessAdmin):
+class SanctionAdmin(ServiceWritesAdmin):
     access_rows = "sanctions"
     list_display = ["company", "kind", "scope", "start", "end", "lifted_on", "imposed_by"]
     list_filter = ["kind", "scope"]

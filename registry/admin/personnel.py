@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from registry import access
 from registry.models import Country, Employment, Person, Training, Vetting, identity_hash
+from registry.services import records
 
-from .base import AccessAdmin
+from .base import ServiceWritesAdmin
 
 SECRET_FIELD = "identity_document_number"
 
@@ -37,9 +37,11 @@ class PersonForm(forms.ModelForm):
             raise forms.ValidationError("Give both the issuing country and the document number.")
         if country and number:
             digest = identity_hash(country.code, number)
+            # A new person whose document is known joins the existing record
+            # (records.register_person); only moving a document between records is refused.
             clash = Person.objects.filter(identity_hash=digest).exclude(pk=self.instance.pk)
-            if clash.exists():
-                raise forms.ValidationError("A person with this identity document is recorded.")
+            if self.instance.pk is not None and clash.exists():
+                raise forms.ValidationError("This identity document cannot be recorded here.")
             self.instance.set_identity_document(country.code, number)
         return data
 
@@ -64,7 +66,7 @@ class TrainingInline(admin.TabularInline):
 
 @method_decorator(sensitive_post_parameters(SECRET_FIELD), name="changeform_view")
 @admin.register(Person)
-class PersonAdmin(AccessAdmin):
+class PersonAdmin(ServiceWritesAdmin):
     access_rows = "people"
     form = PersonForm
     list_display = ["full_name", "nationality", "date_of_birth"]
@@ -74,17 +76,33 @@ class PersonAdmin(AccessAdmin):
     autocomplete_fields = ["nationality"]
     inlines = [EmploymentInline, VettingInline, TrainingInline]
 
-    def may_write(self, request, obj):
-        return access.viewer(request.user).can_write_register
-
     fieldsets = [
         (None, {"fields": ["full_name", "date_of_birth", "nationality"]}),
         ("Identity document", {"fields": ["identity_document_country", SECRET_FIELD]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # A new person is registered with their first employment, in save_related.
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            employments = [
+                f.instance
+                for fs in formsets
+                if fs.model is Employment
+                for f in fs.forms
+                if f.has_changed() and not f.cleaned_data.get("DELETE")
+            ]
+            records.register_person(
+                form.instance, actor=request.user, employment=next(iter(employments), None)
+            )
+        super().save_related(request, form, formsets, change)
+
 
 @admin.register(Employment)
-class EmploymentAdmin(AccessAdmin):
+class EmploymentAdmin(ServiceWritesAdmin):
     access_rows = "employments"
     list_display = ["person", "company", "contract", "role", "armed", "origin", "start", "end"]
     list_filter = ["origin", "armed"]
@@ -94,7 +112,7 @@ class EmploymentAdmin(AccessAdmin):
 
 
 @admin.register(Vetting)
-class VettingAdmin(AccessAdmin):
+class VettingAdmin(ServiceWritesAdmin):
     access_rows = "vettings"
     list_display = ["person", "vetted_on", "vetted_by", "outcome", "company"]
     list_filter = [
@@ -110,18 +128,12 @@ class VettingAdmin(AccessAdmin):
     autocomplete_fields = ["person", "company"]
     date_hierarchy = "vetted_on"
 
-    def may_write(self, request, obj):
-        return obj.company_id is None or access.regulates(request.user, obj.company_id)
-
 
 @admin.register(Training)
-class TrainingAdmin(AccessAdmin):
+class TrainingAdmin(ServiceWritesAdmin):
     access_rows = "trainings"
     list_display = ["person", "kind", "completed_on", "expires_on", "provider"]
     list_filter = ["kind"]
     list_select_related = ["person"]
     search_fields = ["person__full_name", "provider"]
     autocomplete_fields = ["person"]
-
-    def may_write(self, request, obj):
-        return access.viewer(request.user).can_write_register

@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from registry.models import ConductStandard, Country, LicensingAuthority, ServiceCategory
 
+from .base import ServiceWritesAdmin
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Reference data that comes from standards or migrations, not from users."""
@@ -30,7 +32,7 @@ class ServiceCategoryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LicensingAuthority)
-class LicensingAuthorityAdmin(admin.ModelAdmin):
+class LicensingAuthorityAdmin(ServiceWritesAdmin):
     list_display = ["name", "acronym", "country"]
     list_filter = ["country"]
     list_select_related = ["country"]
@@ -39,7 +41,7 @@ class LicensingAuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConductStandard)
-class ConductStandardAdmin(admin.ModelAdmin):
+class ConductStandardAdmin(ServiceWritesAdmin):
     list_display = ["name", "code", "kind", "issuer"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "issuer"]

@@ -39,6 +39,11 @@ _pending: ContextVar[set | None] = ContextVar("records_pending_companies", defau
 def refusal(model) -> str:
     if model is access.Licence:
         return access.LICENCE_WRITE_REFUSAL
+    if model is Person:
+        return (
+            "Register a person with their employment by a company your authority regulates;"
+            " change only the people you may see."
+        )
     return f"Your role may not make this change to this {model._meta.verbose_name}."
 
 
@@ -170,3 +175,14 @@ def register_person(person: Person, *, actor, employment: Employment | None) -> 
             employment.save()
         _recheck(companies_touched(person))
     return person
+
+
+def save_form(form, *, actor) -> models.Model:
+    """Save a valid ModelForm (pages, admin) through save(): its instance and many-to-many."""
+    instance = form.instance
+    m2m = {
+        f.name: form.cleaned_data[f.name]
+        for f in instance._meta.many_to_many
+        if f.name in form.cleaned_data
+    }
+    return save(instance, actor=actor, m2m=m2m)

@@ -3,19 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from registry import access
 from registry.choices import Role
-from registry.compliance import run_compliance
 from registry.models import Mission
 
 from ..filters import ContractFilter
 from ..forms import ContractForm
 from ..permissions import CONTRACT_READERS, MISSION, role_required
+from ..writes import save_form
 
 PAGE_SIZE = 50
 
@@ -76,7 +75,6 @@ def contract_edit(request, pk):
 
 
 def _contract_form(request, v, contract):
-    company_before = contract.company_id if contract else None
     form = ContractForm(
         request.POST or None,
         instance=contract,
@@ -85,12 +83,7 @@ def _contract_form(request, v, contract):
         company_query=request.GET.get("company_q", ""),
         contracts=access.contracts(v).exclude(pk=getattr(contract, "pk", None)),
     )
-    if request.method == "POST" and form.is_valid():
-        if not access.can_write_contract(v, mission_id=form.cleaned_data["mission"].pk):
-            raise PermissionDenied("You may register contracts only for your own missions.")
-        with transaction.atomic():
-            saved = form.save()
-            run_compliance(sorted({saved.company_id, company_before} - {None}))
+    if request.method == "POST" and form.is_valid() and (saved := save_form(request, form)):
         verb = "updated" if contract else "registered"
         messages.success(request, f"Contract {saved.reference} is {verb}.")
         return redirect("web:contract", saved.pk)

@@ -5,19 +5,19 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from registry import access
 from registry.access import OPEN_INVESTIGATION
 from registry.choices import FindingState, LicenceState, Role, Severity
-from registry.compliance import run_compliance, waive_finding
+from registry.compliance import waive_finding
 from registry.errors import DomainError
 from registry.models import Incident, Sanction
 
 from ..forms import IncidentForm, LicenceActionForm, SanctionForm, WaiveForm
 from ..permissions import REGULATOR, role_required
+from ..writes import save_form
 
 QUEUE_LIMIT = 50
 
@@ -96,11 +96,8 @@ def incident_edit(request, pk):
 
 
 def _record_form(request, form, company, what: str):
-    """Save an oversight record about `company` and re-check its compliance in one transaction."""
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            run_compliance([company.pk])
+    """Save an oversight record about `company` through its write service."""
+    if request.method == "POST" and form.is_valid() and save_form(request, form):
         messages.success(request, f"The {what} is recorded.")
         return redirect("web:company", company.pk)
     return render(
