@@ -3,6 +3,7 @@ import pytest
 from registry.choices import Role
 
 from . import factories as f
+from .write_guard import writes_only_through_services  # noqa: F401
 
 
 @pytest.fixture

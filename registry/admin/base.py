@@ -107,15 +107,17 @@ class ServiceWritesAdmin(AccessAdmin):
             self.save_formset(request, form, formset, change)
 
     def save_formset(self, request, form, formset, change):
+        form_of = {id(f.instance): f for f in formset.forms}
         for obj in formset.save(commit=False):
-            records.save(obj, actor=request.user)
+            inline = form_of.get(id(obj))
+            m2m = {
+                f.name: inline.cleaned_data[f.name]
+                for f in obj._meta.many_to_many
+                if inline is not None and f.name in inline.cleaned_data
+            }
+            records.save(obj, actor=request.user, m2m=m2m)
         for obj in formset.deleted_objects:
             records.delete(obj, actor=request.user)
-        for inline_form in formset.forms:
-            if inline_form.instance.pk and inline_form.has_changed():
-                for f in inline_form.instance._meta.many_to_many:
-                    if f.name in inline_form.cleaned_data:
-                        getattr(inline_form.instance, f.name).set(inline_form.cleaned_data[f.name])
 
     def delete_model(self, request, obj):
         records.delete(obj, actor=request.user)
