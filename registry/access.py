@@ -264,6 +264,7 @@ def people(who) -> QuerySet:
         return Person.objects.filter(
             Q(employments__company_id__in=v.regulated_company_ids)
             | Q(vettings__company_id__in=v.regulated_company_ids)
+            | Q(sanctions__company_id__in=v.regulated_company_ids)
         ).distinct()
     return Person.objects.none()
 
@@ -368,11 +369,18 @@ def sees_personnel(who) -> bool:
 PERSON_LINKS = {Sanction: ("person",), Finding: ("person",)}
 
 
-def hidden_fields(who, model) -> frozenset[str]:
-    """Names of `model`'s fields the caller may not read."""
-    if sees_personnel(who):
-        return frozenset()
-    return frozenset(PERSON_LINKS.get(model, ()))
+def hidden_fields(who, model, obj=None) -> frozenset[str]:
+    """Names of `model`'s fields the caller may not read (of the record `obj`, if given).
+    A regulator sees the person a record names only on records of companies it regulates."""
+    links = frozenset(PERSON_LINKS.get(model, ()))
+    if not links:
+        return links
+    v = _as_viewer(who)
+    if not sees_personnel(v):
+        return links
+    if v.role == Role.REGULATOR and obj is not None and not regulates(v, obj.company_id):
+        return links
+    return frozenset()
 
 
 # --- Writes ---------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ class HiddenFieldsMixin:
 
         data = super().to_representation(instance)
         request = self.context.get("request")
-        for name in access.hidden_fields(getattr(request, "user", None), type(instance)):
+        user = getattr(request, "user", None)
+        for name in access.hidden_fields(user, type(instance), instance):
             if name in data:
                 data[name] = None
         return data

@@ -38,14 +38,14 @@ class AccessAdmin(admin.ModelAdmin):
         visible = getattr(access, self.access_rows)(request.user)
         return qs.filter(pk__in=visible.values("pk"))
 
-    def hidden_fields(self, request) -> frozenset[str]:
-        return access.hidden_fields(request.user, self.model)
+    def hidden_fields(self, request, obj=None) -> frozenset[str]:
+        return access.hidden_fields(request.user, self.model, obj)
 
     def get_fields(self, request, obj=None):
-        return _without(super().get_fields(request, obj), self.hidden_fields(request))
+        return _without(super().get_fields(request, obj), self.hidden_fields(request, obj))
 
     def get_fieldsets(self, request, obj=None):
-        hidden = self.hidden_fields(request)
+        hidden = self.hidden_fields(request, obj)
         return [
             (name, {**options, "fields": _without(options["fields"], hidden)})
             for name, options in super().get_fieldsets(request, obj)
