@@ -9,6 +9,7 @@ from registry import access
 from registry import models as m
 from registry.choices import FindingState
 from registry.services.standing import STANDING_PREFETCH, company_standing
+from registry.services.status import licence_history, standing_history, standing_since
 
 
 def company_status(company: m.Company, who, on=None) -> dict:
@@ -23,6 +24,7 @@ def company_status(company: m.Company, who, on=None) -> dict:
         .get(pk=company.pk)
     )
     result = company_standing(company, on)
+    regulated = access.regulates(v, company.pk)
     adherences = [a for a in company.adherences.all() if a.in_force_on(on)]
     contracts = (
         access.coordination_contracts(v)
@@ -49,7 +51,12 @@ def company_status(company: m.Company, who, on=None) -> dict:
         "registering_authority": company.registering_authority_id,
         "on": on,
         "standing": result.standing,
-        "reasons": [vars(r) for r in access.standing_reasons(v, company.pk, result.reasons)],
+        "standing_since": standing_since(company, result),
+        "reasons": [
+            vars(r) for r in access.standing_reasons(v, company.pk, result.reasons, regulated)
+        ],
+        "standing_history": standing_history(v, company, regulated),
+        "licence_history": licence_history(v, company),
         "licences": [lic for lic in company.licences.all() if lic.is_active_on(on)],
         "codes": [
             {

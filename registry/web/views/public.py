@@ -10,6 +10,7 @@ from registry import access
 from registry.choices import ContractStatus, FindingState
 from registry.services.licensing import allowed_actions
 from registry.services.standing import company_standing
+from registry.services.status import licence_history, standing_history, standing_since
 
 PAGE_SIZE = 25
 
@@ -75,6 +76,9 @@ def company_detail(request, pk):
         "certifications": [(c, c.expires_on >= today) for c in company.certifications.all()],
         "may_act": may_act,
         "today": today,
+        "standing_since": standing_since(company, standing),
+        "standing_history": standing_history(v, company, regulated=may_act),
+        "licence_history": licence_history(v, company),
     }
     if not v.is_public:
         context.update(_oversight(v, company))
