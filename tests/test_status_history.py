@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from registry.choices import LicenceAction, Standing
@@ -126,3 +127,21 @@ def test_history_keeps_the_query_counts_fixed(client, suspended, regulator, audi
     assert counts() == before
     body = status(auditor, suspended)
     assert len(body["standing_history"]) == len(body["licence_history"]) == 20
+
+
+@pytest.mark.parametrize("who", ["mission_officer", "regulator", "auditor"])
+def test_page_and_status_show_the_same_standing_and_reasons(client, flagged, who, request):
+    user = request.getfixturevalue(who)
+    body = status(user, flagged)
+    text = page(client, flagged, user)
+    assert body["standing"] == Standing.NOT_CLEARED and "Not cleared" in text
+    for r in body["reasons"] + [r for h in body["standing_history"] for r in h["reasons"]]:
+        assert r["code"] in text
+        assert escape(r["message"]) in text
+
+
+def test_an_unknown_company_is_a_404_through_both_doors(client, auditor):
+    assert client.get(reverse("web:company", args=[999999])).status_code == 404
+    api = APIClient()
+    api.force_authenticate(auditor)
+    assert api.get(reverse("api:company-status", args=[999999])).status_code == 404

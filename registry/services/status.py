@@ -1,16 +1,24 @@
-"""The status read model: a company's standing as every door shows it (API status, web page).
+"""The status read model: a company's standing as every door shows it.
 
-standing_since and the histories of standing and of licence states are read here once, at the
-caller's threshold (registry.access), so the API and the pages cannot disagree.
+company_status() is the one answer the API status calls (companies/{id}/status/, status/?…) and
+the web company page render: the company's record as the caller may see it, its standing with
+the reasons at the caller's threshold (registry.access), the date the standing took effect, and
+the histories of standing and of licence states. Being one object, the doors cannot disagree.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.utils import timezone
 
 from registry import access
 from registry import models as m
-from registry.choices import LicenceAction, LicenceState
+from registry.choices import FindingState, LicenceAction, LicenceState
 
-from .standing import Reason, StandingResult
+from .standing import Reason, StandingResult, company_standing
 
 HISTORY_LIMIT = 20
 
@@ -101,3 +109,138 @@ def licence_history(v, company: m.Company, limit=HISTORY_LIMIT) -> list:
         )
         for e in events
     ]
+
+
+@dataclass
+class CompanyStatus:
+    """A company's status as one caller sees it on one date. Lists the API answer alone needs
+    (in-force sanctions, open findings, active contracts) are read only when asked for."""
+
+    company: m.Company
+    viewer: access.Viewer
+    on: dt.date
+    regulated: bool  # the caller regulates the company (may write its records)
+    standing: StandingResult  # reasons as the caller may read them
+    standing_since: dt.datetime | None
+    standing_history: list[StandingHistoryRow]
+    licence_history: list[LicenceHistoryRow]
+
+    @property
+    def licences(self) -> list[m.Licence]:
+        return list(self.company.licences.all())
+
+    @property
+    def active_licences(self) -> list[m.Licence]:
+        return [lic for lic in self.licences if lic.is_active_on(self.on)]
+
+    @property
+    def adherences(self) -> list[m.Adherence]:
+        return list(self.company.adherences.all())
+
+    @property
+    def certifications(self) -> list[m.Certification]:
+        return list(self.company.certifications.all())
+
+    @cached_property
+    def sanctions_in_force(self) -> list[m.Sanction]:
+        return list(access.sanctions(self.viewer).filter(company=self.company).in_force_on(self.on))
+
+    @cached_property
+    def open_findings(self) -> list[m.Finding]:
+        return list(
+            access.findings(self.viewer).filter(company=self.company, state=FindingState.OPEN)
+        )
+
+    @cached_property
+    def contracts_by_mission(self) -> list[dict]:
+        contracts = (
+            access.coordination_contracts(self.viewer)
+            .filter(company=self.company)
+            .active_on(self.on)
+            .select_related("company", "client", "mission")
+            .prefetch_related("countries", "services")
+            .order_by("mission__acronym", "start", "id")
+        )
+        return [
+            {"mission": key[0], "mission_acronym": key[1], "contracts": list(rows)}
+            for key, rows in groupby(
+                contracts, key=lambda c: (c.mission_id, c.mission.acronym if c.mission else None)
+            )
+        ]
+
+    def answer(self) -> dict:
+        """The API status answer (api.serializers.checks.StatusSerializer)."""
+        company, on = self.company, self.on
+        return {
+            "company": company.pk,
+            "legal_name": company.legal_name,
+            "registration_number": company.registration_number,
+            "registering_authority": company.registering_authority_id,
+            "on": on,
+            "standing": self.standing.standing,
+            "standing_since": self.standing_since,
+            "reasons": [vars(r) for r in self.standing.reasons],
+            "standing_history": self.standing_history,
+            "licence_history": self.licence_history,
+            "licences": self.active_licences,
+            "codes": [
+                {
+                    "standard": a.standard,
+                    "since": a.signed_on,
+                    "expires_on": a.withdrawn_on,
+                    "certifying_body": None,
+                }
+                for a in self.adherences
+                if a.in_force_on(on)
+            ],
+            "certifications": [
+                {
+                    "standard": c.standard,
+                    "since": c.issued_on,
+                    "expires_on": c.expires_on,
+                    "certifying_body": c.certifying_body,
+                }
+                for c in self.certifications
+                if c.issued_on <= on <= c.expires_on
+            ],
+            "sanctions": self.sanctions_in_force,
+            "open_findings": self.open_findings,
+            "contracts_by_mission": self.contracts_by_mission,
+        }
+
+
+def company_status(company, who, on: dt.date | None = None) -> CompanyStatus:
+    """The status of `company` (a Company or its id) as `who` may see it on `on` (default
+    today). Raises Company.DoesNotExist when the caller may not see the company."""
+    on = on or timezone.localdate()
+    v = who if isinstance(who, access.Viewer) else access.viewer(who)
+    pk = company.pk if isinstance(company, m.Company) else company
+    company = (
+        access.companies(v)
+        .select_related("home_country", "registering_authority__country", "parent")
+        .prefetch_related(
+            "aliases",
+            "services",
+            Prefetch("licences", queryset=access.licences(v).select_related("authority__country")),
+            "licences__countries",
+            "licences__services",
+            Prefetch("adherences", queryset=access.adherences(v).select_related("standard")),
+            Prefetch(
+                "certifications", queryset=access.certifications(v).select_related("standard")
+            ),
+        )
+        .get(pk=pk)
+    )
+    regulated = access.regulates(v, company.pk)
+    result = company_standing(company, on)
+    result.reasons = access.standing_reasons(v, company.pk, result.reasons, regulated=regulated)
+    return CompanyStatus(
+        company=company,
+        viewer=v,
+        on=on,
+        regulated=regulated,
+        standing=result,
+        standing_since=standing_since(company, result),
+        standing_history=standing_history(v, company, regulated),
+        licence_history=licence_history(v, company),
+    )
