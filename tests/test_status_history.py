@@ -145,3 +145,19 @@ def test_an_unknown_company_is_a_404_through_both_doors(client, auditor):
     api = APIClient()
     api.force_authenticate(auditor)
     assert api.get(reverse("api:company-status", args=[999999])).status_code == 404
+
+
+def test_standing_history_endpoint_is_open_to_the_public_without_staff_details(suspended, flagged):
+    api = APIClient()
+    body = api.get(reverse("api:company-standing-history", args=[suspended.pk])).json()
+    assert [h["to_standing"] for h in body["standing_history"]] == [
+        Standing.NOT_CLEARED,
+        Standing.GOOD,
+    ]
+    assert body["standing"] == Standing.NOT_CLEARED and body["standing_since"]
+    assert all(h["cause"] is None for h in body["standing_history"])
+    [event] = body["licence_history"]
+    assert event["action"] == "suspend" and event["actor_label"] is None and event["reason"] is None
+    flagged_body = api.get(reverse("api:company-standing-history", args=[flagged.pk])).content
+    assert b"PER-SERVING-FORCES" in flagged_body and PERSON.encode() not in flagged_body
+    assert api.get(reverse("api:company-standing-history", args=[999999])).status_code == 404

@@ -266,3 +266,15 @@ class StatusSerializer(serializers.Serializer):
     sanctions = StatusSanctionSerializer(many=True)
     open_findings = StatusFindingSerializer(many=True)
     contracts_by_mission = MissionContractsSerializer(many=True)
+
+
+class StandingHistorySerializer(serializers.Serializer):
+    """A company's current standing, since when, and how it got there. Open to everyone: reasons
+    read at the caller's threshold; causes, actors and reasons of licence changes only for
+    signed-in callers."""
+
+    company = serializers.IntegerField()
+    standing = serializers.ChoiceField(choices=Standing.choices)
+    standing_since = serializers.DateTimeField(allow_null=True)
+    standing_history = StandingChangeSerializer(many=True)
+    licence_history = LicenceHistorySerializer(many=True)

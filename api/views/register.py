@@ -60,6 +60,16 @@ class CompanyViewSet(RegistryViewSet):
         ).data
         return Response(data, headers={"ETag": etag_for(data)})
 
+    @extend_schema(
+        responses={200: checks.StandingHistorySerializer, 404: ErrorSerializer},
+        summary="History of a company's standing and licence states (latest 20 of each)",
+    )
+    @action(detail=True, methods=["get"], url_path="standing-history", url_name="standing-history")
+    def standing_history(self, request, pk=None):
+        status = company_status(self.get_object(), request.user)
+        data = checks.StandingHistorySerializer(status.history_answer()).data
+        return Response(data, headers={"ETag": etag_for(data)})
+
     def get_permissions(self):
         if self.action == "status":
             self.read_roles = SIGNED_IN

@@ -168,6 +168,16 @@ class CompanyStatus:
             )
         ]
 
+    def history_answer(self) -> dict:
+        """The API standing-history answer (api.serializers.checks.StandingHistorySerializer)."""
+        return {
+            "company": self.company.pk,
+            "standing": self.standing.standing,
+            "standing_since": self.standing_since,
+            "standing_history": self.standing_history,
+            "licence_history": self.licence_history,
+        }
+
     def answer(self) -> dict:
         """The API status answer (api.serializers.checks.StatusSerializer)."""
         company, on = self.company, self.on
