@@ -107,3 +107,25 @@ def test_run_compliance_batches_take_a_fixed_number_of_queries():
         run_compliance(six)
     assert len(big.captured_queries) == len(small.captured_queries)
     assert StandingChange.objects.filter(to_standing=Standing.RESTRICTED).count() == 8
+
+
+def test_a_web_write_names_the_request_in_the_cause(client, regulator):
+    from django.urls import reverse
+
+    company = f.compliant_company(registering_authority=regulator.profile.authority)
+    refresh_standing([company.pk])
+    client.force_login(regulator)
+    url = reverse("web:sanction_new", args=[company.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {
+        name: (field.initial if field.initial is not None else "")
+        for name, field in form.fields.items()
+    }
+    data.update(kind="fine", scope="global", start=str(company.created_at.date()), reason="Late.")
+    client.post(url, data)
+    change = StandingChange.objects.filter(company=company).latest("at", "id")
+    assert change.to_standing == Standing.RESTRICTED
+    assert change.cause == f"web by regulator: POST {url}"
+    assert change.request_id

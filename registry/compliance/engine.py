@@ -134,7 +134,10 @@ def standing_cause(cause: str | None = None) -> str:
         return cause[:200]
     ctx = audit_context.current()
     _actor_id, label = ctx.resolve_actor()
-    return f"{ctx.channel} by {label}"[:200]
+    where = ""
+    if ctx.request is not None:
+        where = f": {ctx.request.method} {ctx.request.path}"
+    return f"{ctx.channel} by {label}{where}"[:200]
 
 
 _cause: ContextVar[str | None] = ContextVar("standing_cause", default=None)
