@@ -46,6 +46,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "training": EDIT,
         "finding": VIEW,
         "hiringcheck": VIEW,
+        # Rows limited to the companies the regulator regulates (StandingChangeAdmin).
+        "standingchange": VIEW,
     },
     Role.MISSION_STAFF: {
         **_REGISTER_READ,
@@ -71,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
                 "finding",
                 "hiringcheck",
                 "profile",
+                "standingchange",
             ]
         },
     },

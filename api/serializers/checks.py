@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from registry import access
 from registry import models as m
-from registry.choices import Severity, Verdict
+from registry.choices import LicenceAction, LicenceState, Severity, Standing, Verdict
 
 from .base import VisibleRelatedField
 from .contracts import CoordinationSerializer
@@ -210,6 +210,36 @@ class MissionContractsSerializer(serializers.Serializer):
     contracts = CoordinationSerializer(many=True)
 
 
+class StatusReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    message = serializers.CharField()
+
+
+class StandingChangeSerializer(serializers.Serializer):
+    from_standing = serializers.ChoiceField(
+        choices=Standing.choices, allow_null=True, help_text="Null for the first standing computed."
+    )
+    to_standing = serializers.ChoiceField(choices=Standing.choices)
+    at = serializers.DateTimeField(help_text="When the standing took this value.")
+    on = serializers.DateField(help_text="The date it was evaluated for.")
+    reasons = StatusReasonSerializer(many=True, help_text="The reasons at that moment.")
+    cause = serializers.CharField(
+        allow_null=True, help_text="The write or event that caused it (e.g. licence.suspend)."
+    )
+
+
+class LicenceHistorySerializer(serializers.Serializer):
+    licence = serializers.IntegerField()
+    licence_number = serializers.CharField()
+    action = serializers.ChoiceField(choices=LicenceAction.choices)
+    from_state = serializers.ChoiceField(choices=LicenceState.choices)
+    to_state = serializers.ChoiceField(choices=LicenceState.choices)
+    at = serializers.DateTimeField()
+    actor_label = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+
+
 class StatusSerializer(serializers.Serializer):
     """Everything mission staff need to decide about a company, in one answer."""
 
@@ -219,10 +249,32 @@ class StatusSerializer(serializers.Serializer):
     registering_authority = serializers.IntegerField()
     on = serializers.DateField()
     standing = serializers.CharField()
+    standing_since = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the current standing took effect (null if not yet recorded).",
+    )
     reasons = serializers.ListField(child=serializers.DictField())
+    standing_history = StandingChangeSerializer(
+        many=True, help_text="The latest 20 changes of standing, newest first."
+    )
+    licence_history = LicenceHistorySerializer(
+        many=True, help_text="The latest 20 licence state changes, newest first."
+    )
     licences = StatusLicenceSerializer(many=True)
     codes = StatusConductSerializer(many=True)
     certifications = StatusConductSerializer(many=True)
     sanctions = StatusSanctionSerializer(many=True)
     open_findings = StatusFindingSerializer(many=True)
     contracts_by_mission = MissionContractsSerializer(many=True)
+
+
+class StandingHistorySerializer(serializers.Serializer):
+    """A company's current standing, since when, and how it got there. Open to everyone: reasons
+    read at the caller's threshold; causes, actors and reasons of licence changes only for
+    signed-in callers."""
+
+    company = serializers.IntegerField()
+    standing = serializers.ChoiceField(choices=Standing.choices)
+    standing_since = serializers.DateTimeField(allow_null=True)
+    standing_history = StandingChangeSerializer(many=True)
+    licence_history = LicenceHistorySerializer(many=True)

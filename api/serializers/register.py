@@ -57,6 +57,7 @@ class CompanySerializer(ValidatedModelSerializer):
             "insurance_currency",
             "insurance_valid_until",
             "standing",
+            "standing_since",
             "created_at",
             "updated_at",
         ]

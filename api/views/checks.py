@@ -13,10 +13,10 @@ from api.errors import ErrorSerializer
 from api.pagination import CursorPagination
 from api.permissions import ADMINS, EVERYONE, SIGNED_IN
 from api.serializers import checks
-from api.status import company_status
 from registry import access
 from registry.choices import Role
 from registry.models import Licence, LicensingAuthority
+from registry.services.status import company_status
 
 from .base import ReadOnlyRegistryViewSet, etag_for
 
@@ -131,5 +131,5 @@ class StatusLookupView(APIView):
             raise NotFound("No company matches.")
         if len(found) > 1:
             raise ValidationError({"authority": ["Several companies match; name the authority."]})
-        data = checks.StatusSerializer(company_status(found[0], request.user)).data
+        data = checks.StatusSerializer(company_status(found[0], request.user).answer()).data
         return Response(data, headers={"ETag": etag_for(data)})

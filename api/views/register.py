@@ -10,11 +10,11 @@ from api import filtersets as fs
 from api.errors import ErrorSerializer
 from api.permissions import ADMINS, EVERYONE, REGULATORS, SIGNED_IN
 from api.serializers import checks, register
-from api.status import company_status
 from registry import access
 from registry import models as m
 from registry.services.licensing import USER_ACTIONS, transition
 from registry.services.standing import STANDING_PREFETCH
+from registry.services.status import company_status
 
 from .base import RegistryViewSet, etag_for
 
@@ -53,7 +53,19 @@ class CompanyViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"], url_path="status")
     def status(self, request, pk=None):
-        data = checks.StatusSerializer(company_status(self.get_object(), request.user)).data
+        data = checks.StatusSerializer(
+            company_status(self.get_object(), request.user).answer()
+        ).data
+        return Response(data, headers={"ETag": etag_for(data)})
+
+    @extend_schema(
+        responses={200: checks.StandingHistorySerializer, 404: ErrorSerializer},
+        summary="History of a company's standing and licence states (latest 20 of each)",
+    )
+    @action(detail=True, methods=["get"], url_path="standing-history", url_name="standing-history")
+    def standing_history(self, request, pk=None):
+        status = company_status(self.get_object(), request.user)
+        data = checks.StandingHistorySerializer(status.history_answer()).data
         return Response(data, headers={"ETag": etag_for(data)})
 
     def get_permissions(self):

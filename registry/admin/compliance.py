@@ -6,7 +6,7 @@ from registry import access
 from registry.choices import FindingState
 from registry.compliance import waive_finding
 from registry.errors import DomainError
-from registry.models import Finding, HiringCheck
+from registry.models import Finding, HiringCheck, StandingChange
 
 from .base import AccessAdmin
 
@@ -101,3 +101,22 @@ class HiringCheckAdmin(ReadOnlyMixin, AccessAdmin):
         if check is not None:
             check.findings = access.hiring_findings(request.user, check)
         return check
+
+
+@admin.register(StandingChange)
+class StandingChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The standing history, written only by the compliance engine. Its reasons may name people,
+    so a regulator sees the history of the companies they regulate; auditors and admins all."""
+
+    list_display = ["at", "company", "from_standing", "to_standing", "cause", "request_id"]
+    list_filter = ["to_standing", "from_standing"]
+    list_select_related = ["company"]
+    search_fields = ["company__legal_name", "cause", "request_id"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        v = access.viewer(request.user)
+        if v.reads_everything:
+            return qs
+        return qs.filter(company_id__in=v.regulated_company_ids)

@@ -7,15 +7,17 @@ resolves those whose cause has gone. A resolved finding is history; a recurrence
 
 import datetime as dt
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from registry.audit import context as audit_context
 from registry.audit import recorder as audit
 from registry.choices import FindingState, Severity, Standing
 from registry.errors import DomainError
-from registry.models import Company, Finding
+from registry.models import Company, Finding, StandingChange
 
 from .base import COMPANY, HIRE, PERSONNEL, Hit, Rule, catalogue, get_rule, rules_for
 from .facts import CompanyFacts, Hire, load_batch, load_company_facts
@@ -126,12 +128,76 @@ def standing_of(severities) -> str:
     return Standing.GOOD
 
 
-def _write_standing(standings: dict[int, str]) -> None:
-    by_value: dict[str, list[int]] = {}
-    for cid, value in standings.items():
-        by_value.setdefault(value, []).append(cid)
-    for value, ids in by_value.items():
-        Company.objects.filter(id__in=ids).exclude(standing=value).update(standing=value)
+def standing_cause(cause: str | None = None) -> str:
+    """What caused a standing write: the caller's words, else the audit context (channel, actor)."""
+    if cause:
+        return cause[:200]
+    ctx = audit_context.current()
+    _actor_id, label = ctx.resolve_actor()
+    where = ""
+    if ctx.request is not None:
+        where = f": {ctx.request.method} {ctx.request.path}"
+    return f"{ctx.channel} by {label}{where}"[:200]
+
+
+_cause: ContextVar[str | None] = ContextVar("standing_cause", default=None)
+
+
+def _write_standing(
+    results: dict[int, list[Result]], on: dt.date, now=None, cause: str | None = None
+) -> dict[int, str]:
+    """The one writer of the cached Company.standing (and standing_since), set-based.
+
+    For every company whose standing changes (or is computed for the first time) it records a
+    StandingChange with the reasons of the moment and what caused it, and an audit entry per
+    row. A fixed number of queries whatever the batch size. Returns {company id: standing}.
+    """
+    standings = {cid: standing_of(r.severity for r in rs) for cid, rs in results.items()}
+    if not standings:
+        return standings
+    now = now or timezone.now()
+    cause = standing_cause(cause or _cause.get())
+    request_id = audit_context.current().request_id[:64]
+    with transaction.atomic():
+        cached = {
+            cid: (value, since)
+            for cid, value, since in Company.objects.select_for_update()
+            .filter(id__in=list(standings))
+            .order_by("id")
+            .values_list("id", "standing", "standing_since")
+        }
+        changes = [
+            StandingChange(
+                company_id=cid,
+                from_standing=cached[cid][0] if cached[cid][1] is not None else None,
+                to_standing=value,
+                reasons=_reason_rows(results[cid]),
+                at=now,
+                on=on,
+                cause=cause,
+                request_id=request_id,
+            )
+            for cid, value in sorted(standings.items())
+            if cid in cached and (cached[cid][1] is None or cached[cid][0] != value)
+        ]
+        by_value: dict[str, list[int]] = {}
+        for change in changes:
+            by_value.setdefault(change.to_standing, []).append(change.company_id)
+        for value, ids in by_value.items():
+            Company.objects.filter(id__in=ids).update(standing=value, standing_since=now)
+        if changes:
+            StandingChange.objects.bulk_create(changes)
+            audit.record_bulk(audit.created(c, company_id=c.company_id) for c in changes)
+    return standings
+
+
+def _reason_rows(results: list[Result]) -> list[dict]:
+    rows = []
+    for r in results:
+        row = {"code": r.rule.code, "severity": r.severity, "message": r.message}
+        if row not in rows:
+            rows.append(row)
+    return sorted(rows, key=lambda x: (x["code"], x["message"]))
 
 
 def _chunks(ids: list, size: int):
@@ -139,26 +205,36 @@ def _chunks(ids: list, size: int):
         yield ids[i : i + size]
 
 
-def refresh_standing(company_ids, on: dt.date | None = None) -> dict[int, str]:
-    """Recompute the cached Company.standing of these companies, a batch at a time."""
+def refresh_standing(company_ids, on: dt.date | None = None, cause: str | None = None) -> dict:
+    """Recompute the cached Company.standing of these companies, a batch at a time.
+
+    `cause` names what changed (e.g. "licence.suspend"); by default the audit context says."""
     on = on or timezone.localdate()
     standings = {}
     for batch in _chunks(sorted(set(company_ids)), BATCH_SIZE):
         facts = load_company_facts(batch, on)
-        batch_standings = {
-            cid: standing_of(r.severity for r in standing_results(f, on))
-            for cid, f in facts.items()
-        }
-        _write_standing(batch_standings)
-        standings.update(batch_standings)
+        results = {cid: standing_results(f, on) for cid, f in facts.items()}
+        standings.update(_write_standing(results, on, cause=cause))
     return standings
 
 
-def run_compliance(company_ids=None, on=None, progress=None, batch_size=BATCH_SIZE) -> dict:
+def run_compliance(
+    company_ids=None, on=None, progress=None, batch_size=BATCH_SIZE, cause=None
+) -> dict:
     """Check every company (or the given ones) against the catalogue and keep the findings.
 
-    `progress(done, total)` is called after each batch. Returns a summary dict.
+    `progress(done, total)` is called after each batch. `cause` names what the run is for in the
+    standing history (e.g. "daily run 2026-12-01"); by default the audit context says.
+    Returns a summary dict.
     """
+    token = _cause.set(cause)
+    try:
+        return _run_compliance(company_ids, on, progress, batch_size)
+    finally:
+        _cause.reset(token)
+
+
+def _run_compliance(company_ids, on, progress, batch_size) -> dict:
     on = on or timezone.localdate()
     companies = Company.objects.order_by("id")
     if company_ids is not None:
@@ -245,11 +321,8 @@ def _run_batch(batch, on, now, summary, standings) -> None:
         f.live_findings = [x for x in f.live_findings if (x.rule_code, x.subject_key) in desired]
     for finding in new:
         facts[finding.company_id].live_findings.append(finding)
-    batch_standings = {
-        cid: standing_of(r.severity for r in standing_results(f, on)) for cid, f in facts.items()
-    }
-    _write_standing(batch_standings)
-    standings.update(batch_standings.values())
+    results = {cid: standing_results(f, on) for cid, f in facts.items()}
+    standings.update(_write_standing(results, on, now).values())
 
 
 def _audit_batch(batch, now, new, gone, changed) -> None:
@@ -299,5 +372,5 @@ def waive_finding(finding: Finding, *, user, justification: str) -> Finding:
         locked.waiver_justification = justification
         locked.save(update_fields=["state", "waived_by", "waived_at", "waiver_justification"])
         audit.record_event(locked, "finding.waive", reason=justification, actor=user)
-        refresh_standing([locked.company_id])
+        refresh_standing([locked.company_id], cause=f"finding.waive {locked.pk}")
     return locked

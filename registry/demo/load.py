@@ -89,7 +89,7 @@ def load_demo(path, today: dt.date | None = None) -> int:
             apply_role_group(profile.user, profile.role)
         _reset_sequences(demo_models(data))
         # Findings and the cached standing are derived: compute them as of the day of loading.
-        run_compliance(on=today)
+        run_compliance(on=today, cause="demo load")
     return len(rows)
 
 

@@ -9,6 +9,7 @@ from .licences import Licence, LicenceEvent
 from .missions import Client, Mission
 from .oversight import Incident, Sanction
 from .personnel import Employment, Person, Training, Vetting, identity_hash
+from .standing import StandingChange
 
 __all__ = [
     "Adherence",
@@ -31,6 +32,7 @@ __all__ = [
     "Profile",
     "Sanction",
     "ServiceCategory",
+    "StandingChange",
     "TimeStampedModel",
     "Training",
     "Vetting",

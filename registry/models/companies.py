@@ -71,6 +71,12 @@ class Company(TimeStampedModel):
         editable=False,
         help_text="Cached result of company_standing(), kept fresh by refresh_standing().",
     )
+    standing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the cached standing took its current value (empty until first computed).",
+    )
 
     objects = CompanyQuerySet.as_manager()
 

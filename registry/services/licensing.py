@@ -95,18 +95,21 @@ def transition(
             update_fields=["state", "state_changed_at", "valid_from", "valid_until", "updated_at"]
         )
         audit.record_event(locked, f"licence.{action}", reason=reason, actor=actor)
-        run_compliance([locked.company_id])
+        run_compliance([locked.company_id], cause=f"licence.{action} {locked.number}")
     # Keep the caller's instance in step with the row.
     licence.state, licence.state_changed_at = locked.state, locked.state_changed_at
     licence.valid_from, licence.valid_until = locked.valid_from, locked.valid_until
     return event
 
 
-def expire_licences(today: dt.date | None = None, actor=None) -> list[int]:
+def expire_licences(
+    today: dt.date | None = None, actor=None, cause: str | None = None
+) -> list[int]:
     """Expire every active or suspended licence whose end date has passed, set-based.
 
     Refreshes the cached standing of the companies concerned and returns their ids, so their
-    compliance can be re-checked (the expire_licences command runs run_compliance for them).
+    compliance can be re-checked (the daily command re-checks every company). `cause` names the
+    run in the standing history (default "licence.expire").
     """
     today = today or timezone.localdate()
     actor = actor or SystemActor("command:expire_licences")
@@ -155,5 +158,5 @@ def expire_licences(today: dt.date | None = None, actor=None) -> list[int]:
             ]
         )
         companies = sorted({row[2] for row in due})
-        refresh_standing(companies, on=today)
+        refresh_standing(companies, on=today, cause=cause or "licence.expire")
     return companies

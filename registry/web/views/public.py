@@ -1,15 +1,15 @@
 """The public register: search and company pages, open to anyone, linkable and printable."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from registry import access
 from registry.choices import ContractStatus, FindingState
+from registry.models import Company
 from registry.services.licensing import allowed_actions
-from registry.services.standing import company_standing
+from registry.services.status import company_status
 
 PAGE_SIZE = 25
 
@@ -35,47 +35,33 @@ def search(request):
 
 
 def company_detail(request, pk):
-    user = request.user
-    licences = access.licences(user).select_related("authority__country")
-    company = get_object_or_404(
-        access.companies(user)
-        .select_related("home_country", "registering_authority__country", "parent")
-        .prefetch_related(
-            "aliases",
-            "services",
-            Prefetch("licences", queryset=licences),
-            "licences__countries",
-            "licences__services",
-            Prefetch("adherences", queryset=access.adherences(user).select_related("standard")),
-            Prefetch(
-                "certifications",
-                queryset=access.certifications(user).select_related("standard"),
-            ),
-        ),
-        pk=pk,
-    )
-    today = timezone.localdate()
-    v = access.viewer(user)
-    may_act = access.regulates(v, company.pk) if v.can_write_register else False
-    standing = company_standing(company, today)
-    standing.reasons = access.standing_reasons(v, company.pk, standing.reasons, regulated=may_act)
+    # The same read model as the API status answer: one standing, one history, one threshold.
+    try:
+        status = company_status(pk, request.user)
+    except Company.DoesNotExist:
+        raise Http404("No company matches.") from None
+    company, v, today = status.company, status.viewer, status.on
+    may_act = status.regulated if v.can_write_register else False
     licence_rows = [
         {
             "licence": lic,
             "state": lic.effective_state(today),
             "actions": allowed_actions(lic) if access.can_write_licence(v, lic) else [],
         }
-        for lic in company.licences.all()
+        for lic in status.licences
     ]
     context = {
         "company": company,
-        "standing": standing,
+        "standing": status.standing,
         "licence_rows": licence_rows,
-        "adherences": [(a, a.in_force_on(today)) for a in company.adherences.all()],
-        "certifications": [(c, c.expires_on >= today) for c in company.certifications.all()],
+        "adherences": [(a, a.in_force_on(today)) for a in status.adherences],
+        "certifications": [(c, c.expires_on >= today) for c in status.certifications],
         "may_act": may_act,
         "licence_actions": v.can_write_register,
         "today": today,
+        "standing_since": status.standing_since,
+        "standing_history": status.standing_history,
+        "licence_history": status.licence_history,
     }
     if not v.is_public:
         context.update(_oversight(v, company))

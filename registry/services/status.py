@@ -1,0 +1,256 @@
+"""The status read model: a company's standing as every door shows it.
+
+company_status() is the one answer the API status calls (companies/{id}/status/, status/?…) and
+the web company page render: the company's record as the caller may see it, its standing with
+the reasons at the caller's threshold (registry.access), the date the standing took effect, and
+the histories of standing and of licence states. Being one object, the doors cannot disagree.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from registry import access
+from registry import models as m
+from registry.choices import FindingState, LicenceAction, LicenceState
+
+from .standing import Reason, StandingResult, company_standing
+
+HISTORY_LIMIT = 20
+
+
+@dataclass
+class StandingHistoryRow:
+    from_standing: str | None
+    to_standing: str
+    at: object
+    on: object
+    reasons: list[Reason] = field(default_factory=list)
+    cause: str | None = None  # None for the public: it may name staff
+
+
+@dataclass
+class LicenceHistoryRow:
+    licence: int
+    licence_number: str
+    action: str
+    from_state: str
+    to_state: str
+    at: object
+    actor_label: str | None = None  # None for the public
+    reason: str | None = None  # None for the public
+
+    @property
+    def action_label(self) -> str:
+        return LicenceAction(self.action).label
+
+    @property
+    def from_label(self) -> str:
+        return LicenceState(self.from_state).label
+
+    @property
+    def to_label(self) -> str:
+        return LicenceState(self.to_state).label
+
+
+def standing_since(company: m.Company, result: StandingResult):
+    """When the standing shown took effect: the cached column's date, when the live standing is
+    the cached one (else None: it changed by a write not yet recorded)."""
+    return company.standing_since if company.standing == result.standing else None
+
+
+def standing_history(v, company: m.Company, regulated=None, limit=HISTORY_LIMIT) -> list:
+    """The latest changes of the company's standing, newest first, in one query. Reasons read as
+    the caller may (people and open investigations masked below the threshold)."""
+    if regulated is None:
+        regulated = access.regulates(v, company.pk)
+    rows = m.StandingChange.objects.filter(company_id=company.pk).order_by("-at", "-id")[:limit]
+    return [
+        StandingHistoryRow(
+            from_standing=row.from_standing,
+            to_standing=row.to_standing,
+            at=row.at,
+            on=row.on,
+            reasons=access.standing_reasons(
+                v,
+                company.pk,
+                [Reason(r["code"], r["severity"], r.get("message", "")) for r in row.reasons],
+                regulated=regulated,
+            ),
+            cause=None if v.is_public else row.cause,
+        )
+        for row in rows
+    ]
+
+
+def licence_history(v, company: m.Company, limit=HISTORY_LIMIT) -> list:
+    """The latest state changes of the company's licences, newest first, in one query."""
+    events = (
+        m.LicenceEvent.objects.filter(
+            licence__in=access.licences(v).filter(company_id=company.pk).values("id")
+        )
+        .select_related("licence")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [
+        LicenceHistoryRow(
+            licence=e.licence_id,
+            licence_number=e.licence.number,
+            action=e.action,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            at=e.at,
+            actor_label=None if v.is_public else e.actor_label,
+            reason=None if v.is_public else e.reason,
+        )
+        for e in events
+    ]
+
+
+@dataclass
+class CompanyStatus:
+    """A company's status as one caller sees it on one date. Lists the API answer alone needs
+    (in-force sanctions, open findings, active contracts) are read only when asked for."""
+
+    company: m.Company
+    viewer: access.Viewer
+    on: dt.date
+    regulated: bool  # the caller regulates the company (may write its records)
+    standing: StandingResult  # reasons as the caller may read them
+    standing_since: dt.datetime | None
+    standing_history: list[StandingHistoryRow]
+    licence_history: list[LicenceHistoryRow]
+
+    @property
+    def licences(self) -> list[m.Licence]:
+        return list(self.company.licences.all())
+
+    @property
+    def active_licences(self) -> list[m.Licence]:
+        return [lic for lic in self.licences if lic.is_active_on(self.on)]
+
+    @property
+    def adherences(self) -> list[m.Adherence]:
+        return list(self.company.adherences.all())
+
+    @property
+    def certifications(self) -> list[m.Certification]:
+        return list(self.company.certifications.all())
+
+    @cached_property
+    def sanctions_in_force(self) -> list[m.Sanction]:
+        return list(access.sanctions(self.viewer).filter(company=self.company).in_force_on(self.on))
+
+    @cached_property
+    def open_findings(self) -> list[m.Finding]:
+        return list(
+            access.findings(self.viewer).filter(company=self.company, state=FindingState.OPEN)
+        )
+
+    @cached_property
+    def contracts_by_mission(self) -> list[dict]:
+        contracts = (
+            access.coordination_contracts(self.viewer)
+            .filter(company=self.company)
+            .active_on(self.on)
+            .select_related("company", "client", "mission")
+            .prefetch_related("countries", "services")
+            .order_by("mission__acronym", "start", "id")
+        )
+        return [
+            {"mission": key[0], "mission_acronym": key[1], "contracts": list(rows)}
+            for key, rows in groupby(
+                contracts, key=lambda c: (c.mission_id, c.mission.acronym if c.mission else None)
+            )
+        ]
+
+    def history_answer(self) -> dict:
+        """The API standing-history answer (api.serializers.checks.StandingHistorySerializer)."""
+        return {
+            "company": self.company.pk,
+            "standing": self.standing.standing,
+            "standing_since": self.standing_since,
+            "standing_history": self.standing_history,
+            "licence_history": self.licence_history,
+        }
+
+    def answer(self) -> dict:
+        """The API status answer (api.serializers.checks.StatusSerializer)."""
+        company, on = self.company, self.on
+        return {
+            "company": company.pk,
+            "legal_name": company.legal_name,
+            "registration_number": company.registration_number,
+            "registering_authority": company.registering_authority_id,
+            "on": on,
+            "standing": self.standing.standing,
+            "standing_since": self.standing_since,
+            "reasons": [vars(r) for r in self.standing.reasons],
+            "standing_history": self.standing_history,
+            "licence_history": self.licence_history,
+            "licences": self.active_licences,
+            "codes": [
+                {
+                    "standard": a.standard,
+                    "since": a.signed_on,
+                    "expires_on": a.withdrawn_on,
+                    "certifying_body": None,
+                }
+                for a in self.adherences
+                if a.in_force_on(on)
+            ],
+            "certifications": [
+                {
+                    "standard": c.standard,
+                    "since": c.issued_on,
+                    "expires_on": c.expires_on,
+                    "certifying_body": c.certifying_body,
+                }
+                for c in self.certifications
+                if c.issued_on <= on <= c.expires_on
+            ],
+            "sanctions": self.sanctions_in_force,
+            "open_findings": self.open_findings,
+            "contracts_by_mission": self.contracts_by_mission,
+        }
+
+
+def company_status(company, who, on: dt.date | None = None) -> CompanyStatus:
+    """The status of `company` (a Company or its id) as `who` may see it on `on` (default
+    today). Raises Company.DoesNotExist when the caller may not see the company."""
+    on = on or timezone.localdate()
+    v = who if isinstance(who, access.Viewer) else access.viewer(who)
+    pk = company.pk if isinstance(company, m.Company) else company
+    company = (
+        access.companies(v)
+        .select_related("home_country", "registering_authority__country", "parent")
+        .prefetch_related(
+            "aliases",
+            "services",
+            Prefetch("licences", queryset=access.licences(v).select_related("authority__country")),
+            "licences__countries",
+            "licences__services",
+            Prefetch("adherences", queryset=access.adherences(v).select_related("standard")),
+            Prefetch(
+                "certifications", queryset=access.certifications(v).select_related("standard")
+            ),
+        )
+        .get(pk=pk)
+    )
+    regulated = access.regulates(v, company.pk)
+    result = company_standing(company, on)
+    result.reasons = access.standing_reasons(v, company.pk, result.reasons, regulated=regulated)
+    return CompanyStatus(
+        company=company,
+        viewer=v,
+        on=on,
+        regulated=regulated,
+        standing=result,
+        standing_since=standing_since(company, result),
+        standing_history=standing_history(v, company, regulated),
+        licence_history=licence_history(v, company),
+    )
