@@ -32,6 +32,7 @@ from registry.filters import (
     CodeInFilter,
     CountryInFilter,
     FilterSet,
+    MultipleChoiceFilter,
     NumberInFilter,
     SearchFilterSet,
     m2m_codes,
@@ -86,7 +87,7 @@ class ServiceCategoryFilterSet(SearchFilterSet):
 
 
 class LicenceFilterSet(SearchFilterSet):
-    state = df.MultipleChoiceFilter(choices=LicenceState.choices)
+    state = MultipleChoiceFilter(choices=LicenceState.choices)
     authority = NumberInFilter(field_name="authority_id")
     company = NumberInFilter(field_name="company_id")
     country = CountryInFilter(method="filter_country")
@@ -184,8 +185,8 @@ class IncidentFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
     contract = NumberInFilter(field_name="contract_id")
     country = CountryInFilter(field_name="country_id")
-    status = df.MultipleChoiceFilter(choices=IncidentStatus.choices)
-    severity = df.MultipleChoiceFilter(choices=IncidentSeverity.choices)
+    status = MultipleChoiceFilter(choices=IncidentStatus.choices)
+    severity = MultipleChoiceFilter(choices=IncidentSeverity.choices)
     occurred_after = df.DateFilter(field_name="occurred_on", lookup_expr="gte")
     occurred_before = df.DateFilter(field_name="occurred_on", lookup_expr="lte")
     search_fields = ("summary", "outcome")
@@ -197,7 +198,7 @@ class IncidentFilterSet(SearchFilterSet):
 
 class SanctionFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
-    kind = df.MultipleChoiceFilter(choices=SanctionKind.choices)
+    kind = MultipleChoiceFilter(choices=SanctionKind.choices)
     imposed_by_authority = NumberInFilter(field_name="imposed_by_authority_id")
     imposed_by_mission = NumberInFilter(field_name="imposed_by_mission_id")
     imposed_by_client = NumberInFilter(field_name="imposed_by_client_id")
@@ -248,8 +249,8 @@ class FindingFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
     contract = NumberInFilter(field_name="contract_id")
     rule = CodeInFilter(field_name="rule_code")
-    severity = df.MultipleChoiceFilter(choices=Severity.choices)
-    state = df.MultipleChoiceFilter(choices=FindingState.choices)
+    severity = MultipleChoiceFilter(choices=Severity.choices)
+    state = MultipleChoiceFilter(choices=FindingState.choices)
     search_fields = ("message",)
 
     class Meta:
@@ -261,7 +262,7 @@ class HiringCheckFilterSet(FilterSet):
     company = NumberInFilter(field_name="company_id")
     client = NumberInFilter(field_name="client_id")
     mission = NumberInFilter(field_name="mission_id")
-    verdict = df.MultipleChoiceFilter(choices=Verdict.choices)
+    verdict = MultipleChoiceFilter(choices=Verdict.choices)
     asked_after = df.IsoDateTimeFilter(field_name="asked_at", lookup_expr="gte")
     asked_before = df.IsoDateTimeFilter(field_name="asked_at", lookup_expr="lte")
 
@@ -276,8 +277,8 @@ class AuditEntryFilterSet(FilterSet):
     object_type = df.CharFilter(method="filter_object_type", label="app_label.model")
     object_id = df.CharFilter()
     actor = df.CharFilter(method="filter_actor", label="User id or system principal label")
-    channel = df.MultipleChoiceFilter(choices=AuditChannel.choices)
-    action = df.MultipleChoiceFilter(choices=AuditAction.choices)
+    channel = MultipleChoiceFilter(choices=AuditChannel.choices)
+    action = MultipleChoiceFilter(choices=AuditAction.choices)
     since = df.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
     until = df.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
     company = df.NumberFilter(

@@ -66,6 +66,22 @@ class NumberInFilter(df.BaseInFilter, df.NumberFilter):
     """Comma-separated ids: ?company=3,7."""
 
 
+class RepeatedValues(forms.SelectMultiple):
+    """?status=a&status=b. An empty value (?status=) is no filter, as for every other filter."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [value for value in values if value not in (None, "")]
+
+
+class MultipleChoiceFilter(df.MultipleChoiceFilter):
+    """Any of the given choices (repeat the parameter); an empty value is no filter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", RepeatedValues)
+        super().__init__(*args, **kwargs)
+
+
 def m2m_codes(through, owner: str, column: str, codes):
     return Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": codes}))
 
@@ -107,7 +123,7 @@ class CoordinationFilters(FilterSet):
         help_text="Services the contract covers: service category codes, comma-separated.",
     )
     armed = StrictBooleanFilter(help_text="Armed contracts (true) or unarmed ones (false).")
-    status = df.MultipleChoiceFilter(
+    status = MultipleChoiceFilter(
         choices=ContractStatus.choices, help_text="Any of these statuses (repeat the parameter)."
     )
     active_on = df.DateFilter(method="filter_active_on", help_text=ACTIVE_ON_HELP)
@@ -194,7 +210,7 @@ class CompanyFilters(SearchFilterSet):
         method="filter_licensed_in", label="Countries where an active licence is in force today"
     )
     # The cached column the compliance engine keeps fresh (registry.services.standing).
-    standing = df.MultipleChoiceFilter(choices=Standing.choices)
+    standing = MultipleChoiceFilter(choices=Standing.choices)
 
     class Meta:
         model = m.Company

@@ -22,12 +22,10 @@ class CSVSelect(BaseCSVWidget, forms.Select):
 
 
 class AnyOfSelect(forms.Select):
-    """A select for a filter that takes repeated values (?status=a&status=b); its empty
-    option means no filter."""
+    """A select for a filter that takes repeated values (?status=a&status=b); it offers one,
+    and its empty option means no filter (read as the shared filter reads them)."""
 
-    def value_from_datadict(self, data, files, name):
-        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-        return [value for value in values if value not in (None, "")]
+    value_from_datadict = shared.RepeatedValues.value_from_datadict
 
 
 class Options(BaseChoiceIterator):
