@@ -21,6 +21,13 @@ class CSVSelect(BaseCSVWidget, forms.Select):
     with several shows them as text)."""
 
 
+class CountrySelect(CSVSelect):
+    """Codes in any case, as the filter reads them: ?country=so selects Somalia (SO)."""
+
+    def format_value(self, value):
+        return [code.upper() for code in super().format_value(value)]
+
+
 class AnyOfSelect(forms.Select):
     """A select for a filter that takes repeated values (?status=a&status=b); it offers one,
     and its empty option means no filter (read as the shared filter reads them)."""
@@ -107,7 +114,7 @@ class ContractFilter(PageFilters, shared.ContractFilters):
             "Status",
             AnyOfSelect(choices=[("", "Any status"), *ContractStatus.choices]),
         )
-        dress("country", "Country", CSVSelect(choices=Options("Any country", Country.objects)))
+        dress("country", "Country", CountrySelect(choices=Options("Any country", Country.objects)))
         dress(
             "service",
             "Service",
