@@ -1,32 +1,41 @@
 """One FilterSet per resource, each with `q` text search and id filters on foreign keys.
 
+Contracts and companies use the FilterSets the web pages share (registry.filters); the others
+are built from the same pieces, so every list follows the same rules.
+
 The filter backend refuses query parameters no filter knows (400), so a filter that a role's
 representation leaves out (e.g. contract values on coordination summaries) can never be
 silently ignored and widen a result.
 """
 
 import django_filters as df
-from django import forms
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
+from registry import filters as shared
 from registry import models as m
 from registry.audit.models import Action as AuditAction
 from registry.audit.models import AuditEntry
 from registry.audit.models import Channel as AuditChannel
 from registry.choices import (
-    ContractStatus,
     FindingState,
     IncidentSeverity,
     IncidentStatus,
     LicenceState,
     SanctionKind,
     Severity,
-    Standing,
     Verdict,
+)
+from registry.filters import (
+    CodeInFilter,
+    CountryInFilter,
+    FilterSet,
+    MultipleChoiceFilter,
+    NumberInFilter,
+    SearchFilterSet,
+    m2m_codes,
 )
 
 CONTROL_PARAMS = frozenset({"format", "page", "page_size", "cursor", "ordering"})
@@ -38,7 +47,9 @@ class StrictFilterBackend(DjangoFilterBackend):
         known = set(filterset_class.base_filters) if filterset_class else set()
         unknown = sorted(set(request.query_params) - known - CONTROL_PARAMS)
         if unknown and getattr(view, "action", None) == "list":
-            raise ValidationError({name: ["Unknown filter."] for name in unknown})
+            offered = ", ".join(sorted(known)) or "none"
+            message = f"Unknown filter; this list offers {offered}."
+            raise ValidationError({name: [message] for name in unknown})
         return super().filter_queryset(request, queryset, view)
 
 
@@ -58,70 +69,6 @@ class StrictOrderingFilter(OrderingFilter):
         return valid
 
 
-class StrictBooleanField(forms.NullBooleanField):
-    """true/false (or 1/0); anything else is an error instead of 'no filter'."""
-
-    widget = forms.TextInput  # the select widgets turn unknown values into None
-
-    def to_python(self, value):
-        value = value.strip().lower() if isinstance(value, str) else value
-        if value in (None, ""):
-            return None
-        if value in (True, "true", "1"):
-            return True
-        if value in (False, "false", "0"):
-            return False
-        raise forms.ValidationError("Enter true or false.", code="invalid")
-
-
-class StrictBooleanFilter(df.BooleanFilter):
-    field_class = StrictBooleanField
-
-
-class FilterSet(df.FilterSet):
-    FILTER_DEFAULTS = {
-        **df.FilterSet.FILTER_DEFAULTS,
-        models.BooleanField: {"filter_class": StrictBooleanFilter},
-    }
-
-
-class CodeInFilter(df.BaseInFilter, df.CharFilter):
-    """Comma-separated codes: ?service=armed_escort,close_protection."""
-
-
-class UpperCaseField(forms.CharField):
-    def to_python(self, value):
-        return super().to_python(value).upper()
-
-
-class CountryInFilter(CodeInFilter):
-    """Comma-separated ISO 3166-1 alpha-2 codes, any case: ?country=KE,so."""
-
-    field_class = UpperCaseField
-
-
-class NumberInFilter(df.BaseInFilter, df.NumberFilter):
-    """Comma-separated ids: ?company=3,7."""
-
-
-def _m2m_codes(through, owner: str, column: str, codes):
-    return Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": codes}))
-
-
-class SearchFilterSet(FilterSet):
-    q = df.CharFilter(method="search", label="Text search")
-    search_fields: tuple[str, ...] = ()
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
-
-
 class AuthorityFilterSet(SearchFilterSet):
     country = CountryInFilter(field_name="country_id")
     search_fields = ("name", "acronym")
@@ -139,42 +86,8 @@ class ServiceCategoryFilterSet(SearchFilterSet):
         fields = ["armed"]
 
 
-class CompanyFilterSet(SearchFilterSet):
-    country = CountryInFilter(field_name="home_country_id", label="Home country codes")
-    registering_authority = NumberInFilter(field_name="registering_authority_id")
-    registration_number = df.CharFilter(lookup_expr="iexact")
-    parent = NumberInFilter(field_name="parent_id")
-    service = CodeInFilter(method="filter_service", label="Service codes the company offers")
-    licensed_in = CountryInFilter(
-        method="filter_licensed_in", label="Countries where an active licence is in force today"
-    )
-    # The cached column the compliance engine keeps fresh (registry.services.standing).
-    standing = df.MultipleChoiceFilter(choices=Standing.choices)
-
-    class Meta:
-        model = m.Company
-        fields = ["id", "lei"]
-
-    def search(self, queryset, name, value):
-        """Legal name and trading names (plus exact registration number, LEI, licence number)."""
-        return queryset.search(value)
-
-    def filter_service(self, queryset, name, value):
-        return queryset.filter(
-            _m2m_codes(m.Company.services.through, "company_id", "servicecategory_id", value)
-        )
-
-    def filter_licensed_in(self, queryset, name, value):
-        from django.utils import timezone
-
-        active = m.Licence.objects.active_on(timezone.localdate()).filter(
-            company_id=OuterRef("pk"), countries__code__in=value
-        )
-        return queryset.filter(Exists(active))
-
-
 class LicenceFilterSet(SearchFilterSet):
-    state = df.MultipleChoiceFilter(choices=LicenceState.choices)
+    state = MultipleChoiceFilter(choices=LicenceState.choices)
     authority = NumberInFilter(field_name="authority_id")
     company = NumberInFilter(field_name="company_id")
     country = CountryInFilter(method="filter_country")
@@ -190,12 +103,12 @@ class LicenceFilterSet(SearchFilterSet):
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(
-            _m2m_codes(m.Licence.countries.through, "licence_id", "country_id", value)
+            m2m_codes(m.Licence.countries.through, "licence_id", "country_id", value)
         )
 
     def filter_service(self, queryset, name, value):
         return queryset.filter(
-            _m2m_codes(m.Licence.services.through, "licence_id", "servicecategory_id", value)
+            m2m_codes(m.Licence.services.through, "licence_id", "servicecategory_id", value)
         )
 
     def filter_active_on(self, queryset, name, value):
@@ -248,7 +161,7 @@ class MissionFilterSet(SearchFilterSet):
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(
-            _m2m_codes(m.Mission.countries.through, "mission_id", "country_id", value)
+            m2m_codes(m.Mission.countries.through, "mission_id", "country_id", value)
         )
 
 
@@ -262,58 +175,18 @@ class ClientFilterSet(SearchFilterSet):
         fields = ["id", "kind"]
 
 
-class CoordinationFilterSet(FilterSet):
-    """Filters over what a coordination summary shows: who, where, what, when, status."""
-
-    company = NumberInFilter(field_name="company_id")
-    client = NumberInFilter(field_name="client_id")
-    mission = NumberInFilter(field_name="mission_id")
-    country = CountryInFilter(method="filter_country")
-    service = CodeInFilter(method="filter_service")
-    armed = StrictBooleanFilter()
-    status = df.MultipleChoiceFilter(choices=ContractStatus.choices)
-    active_on = df.DateFilter(method="filter_active_on")
-    start_after = df.DateFilter(field_name="start", lookup_expr="gte")
-    end_before = df.DateFilter(field_name="end", lookup_expr="lte")
-
-    class Meta:
-        model = m.Contract
-        fields = ["id"]
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(
-            _m2m_codes(m.Contract.countries.through, "contract_id", "country_id", value)
-        )
-
-    def filter_service(self, queryset, name, value):
-        return queryset.filter(
-            _m2m_codes(m.Contract.services.through, "contract_id", "servicecategory_id", value)
-        )
-
-    def filter_active_on(self, queryset, name, value):
-        return queryset.active_on(value)
-
-
-class ContractFilterSet(CoordinationFilterSet, SearchFilterSet):
-    parent = NumberInFilter(field_name="parent_id")
-    signed_after = df.DateFilter(field_name="signed_on", lookup_expr="gte")
-    signed_before = df.DateFilter(field_name="signed_on", lookup_expr="lte")
-    value_min = df.NumberFilter(field_name="value", lookup_expr="gte")
-    value_max = df.NumberFilter(field_name="value", lookup_expr="lte")
-    currency = df.CharFilter(lookup_expr="iexact")
-    search_fields = ("reference", "title", "company__legal_name", "client__name")
-
-    class Meta:
-        model = m.Contract
-        fields = ["id", "reference"]
+# The contract and company filters are shared with the web pages: one definition of each.
+CoordinationFilterSet = shared.CoordinationFilters
+ContractFilterSet = shared.ContractFilters
+CompanyFilterSet = shared.CompanyFilters
 
 
 class IncidentFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
     contract = NumberInFilter(field_name="contract_id")
     country = CountryInFilter(field_name="country_id")
-    status = df.MultipleChoiceFilter(choices=IncidentStatus.choices)
-    severity = df.MultipleChoiceFilter(choices=IncidentSeverity.choices)
+    status = MultipleChoiceFilter(choices=IncidentStatus.choices)
+    severity = MultipleChoiceFilter(choices=IncidentSeverity.choices)
     occurred_after = df.DateFilter(field_name="occurred_on", lookup_expr="gte")
     occurred_before = df.DateFilter(field_name="occurred_on", lookup_expr="lte")
     search_fields = ("summary", "outcome")
@@ -325,7 +198,7 @@ class IncidentFilterSet(SearchFilterSet):
 
 class SanctionFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
-    kind = df.MultipleChoiceFilter(choices=SanctionKind.choices)
+    kind = MultipleChoiceFilter(choices=SanctionKind.choices)
     imposed_by_authority = NumberInFilter(field_name="imposed_by_authority_id")
     imposed_by_mission = NumberInFilter(field_name="imposed_by_mission_id")
     imposed_by_client = NumberInFilter(field_name="imposed_by_client_id")
@@ -376,8 +249,8 @@ class FindingFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
     contract = NumberInFilter(field_name="contract_id")
     rule = CodeInFilter(field_name="rule_code")
-    severity = df.MultipleChoiceFilter(choices=Severity.choices)
-    state = df.MultipleChoiceFilter(choices=FindingState.choices)
+    severity = MultipleChoiceFilter(choices=Severity.choices)
+    state = MultipleChoiceFilter(choices=FindingState.choices)
     search_fields = ("message",)
 
     class Meta:
@@ -389,7 +262,7 @@ class HiringCheckFilterSet(FilterSet):
     company = NumberInFilter(field_name="company_id")
     client = NumberInFilter(field_name="client_id")
     mission = NumberInFilter(field_name="mission_id")
-    verdict = df.MultipleChoiceFilter(choices=Verdict.choices)
+    verdict = MultipleChoiceFilter(choices=Verdict.choices)
     asked_after = df.IsoDateTimeFilter(field_name="asked_at", lookup_expr="gte")
     asked_before = df.IsoDateTimeFilter(field_name="asked_at", lookup_expr="lte")
 
@@ -404,8 +277,8 @@ class AuditEntryFilterSet(FilterSet):
     object_type = df.CharFilter(method="filter_object_type", label="app_label.model")
     object_id = df.CharFilter()
     actor = df.CharFilter(method="filter_actor", label="User id or system principal label")
-    channel = df.MultipleChoiceFilter(choices=AuditChannel.choices)
-    action = df.MultipleChoiceFilter(choices=AuditAction.choices)
+    channel = MultipleChoiceFilter(choices=AuditChannel.choices)
+    action = MultipleChoiceFilter(choices=AuditAction.choices)
     since = df.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
     until = df.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
     company = df.NumberFilter(

@@ -2,9 +2,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from .views import audit, auth, checks, contracts, oversight, personnel, register
+from .permissions import EVERYONE, SIGNED_IN
+from .views import audit, auth, checks, contracts, oversight, personnel, register, root
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """The API root lists the resources (and `endpoints`) the caller's role may use."""
+
+    def get_api_root_view(self, api_urls=None):
+        return root.ApiRootView.as_view(router=self, endpoints=ENDPOINTS)
+
+
+router = Router()
 router.register("service-categories", register.ServiceCategoryViewSet)
 router.register("authorities", register.AuthorityViewSet, basename="authority")
 router.register("companies", register.CompanyViewSet, basename="company")
@@ -25,11 +34,21 @@ router.register("hiring-checks", checks.HiringCheckViewSet, basename="hiringchec
 router.register("rules", checks.RuleViewSet, basename="rule")
 router.register("audit", audit.AuditEntryViewSet, basename="audit")
 
+# The API's endpoints outside the router, as the root lists them: (path under v1/, view, URL
+# name, roles per method for a view that does not declare read_roles and write_roles).
+OTHER_ENDPOINTS = (
+    # TokenView.get_permissions: anyone may sign in (POST), the signed-in sign out (DELETE).
+    ("auth/token/", auth.TokenView, "token", {"POST": EVERYONE, "DELETE": SIGNED_IN}),
+    ("status/", checks.StatusLookupView, "status", None),
+    ("audit/verify/", audit.AuditVerifyView, "audit-verify", None),
+)
+ENDPOINTS = tuple(
+    (route.rstrip("/"), f"api:{name}", view, roles) for route, view, name, roles in OTHER_ENDPOINTS
+)
+
 app_name = "api"
 urlpatterns = [
-    path("v1/auth/token/", auth.TokenView.as_view(), name="token"),
-    path("v1/status/", checks.StatusLookupView.as_view(), name="status"),
-    path("v1/audit/verify/", audit.AuditVerifyView.as_view(), name="audit-verify"),
+    *[path(f"v1/{route}", view.as_view(), name=name) for route, view, name, _ in OTHER_ENDPOINTS],
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

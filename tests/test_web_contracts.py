@@ -67,6 +67,17 @@ def test_filters_keep_their_values(officer_client):
     assert 'value="escort"' in text and 'value="2026-05-01"' in text
 
 
+def test_filters_show_what_they_filter_by(officer_client, mission):
+    text = officer_client.get(
+        reverse("web:contracts"),
+        {"country": "so", "status": "completed", "armed": "false", "mission": mission.pk},
+    ).text
+    assert '<option value="SO" selected>' in text
+    assert '<option value="completed" selected>' in text
+    assert '<option value="false" selected>' in text
+    assert f'<option value="{mission.pk}" selected>' in text
+
+
 def test_registering_a_contract(officer_client, own_client_org, mission):
     company = f.LicenceFactory().company
     response = officer_client.post(

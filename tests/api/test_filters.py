@@ -53,6 +53,27 @@ def test_contract_filters(world, auditor_client, query, expected):
     assert found == {getattr(world, name).pk for name in expected}
 
 
+def test_an_unknown_filter_is_a_400_naming_the_offered_ones(world, auditor_client):
+    response = auditor_client.get("/api/v1/contracts/", {"bogus": "1", "active_on": "2026-01-01"})
+    assert response.status_code == 400
+    message = response.json()["fields"]["bogus"][0]
+    for offered in ["active_on", "country", "service", "armed", "status", "q", "value_min"]:
+        assert offered in message
+    assert "active_on" not in response.json()["fields"]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"), [("/api/v1/contracts/", "status"), ("/api/v1/licences/", "state")]
+)
+def test_an_empty_choice_is_no_filter_like_any_other_empty_filter(
+    world, auditor_client, path, name
+):
+    every = ids(auditor_client.get(path))
+    assert every
+    assert ids(auditor_client.get(path, {name: "", "country": ""})) == every
+    assert auditor_client.get(path, {name: "nonsense"}).status_code == 400
+
+
 def test_company_filters(world, auditor_client):
     CompanyAlias.objects.create(company=world.other_company, name="Blue Falcon Logistics")
     world.other_company.services.set([f.service("maritime_security")])

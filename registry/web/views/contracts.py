@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -40,7 +40,7 @@ def contract_list(request):
         .order_by("-start", "id")
     )
     filterset = _filtered(request, v, contracts)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "may_register": v.role in MISSION}
     return render(request, "registry/contract_list.html", context)
 
@@ -96,9 +96,19 @@ def contract_csv(request):
     from registry.exports import stream_contracts_csv
 
     v = access.viewer(request.user)
-    queryset = _filtered(request, v, access.contracts(v).order_by("-start", "id")).qs
+    filterset = _filtered(request, v, access.contracts(v).order_by("-start", "id"))
+    if filterset.is_bound and not filterset.is_valid():
+        # A download of more rows than asked for would be worse than none.
+        problems = "\n".join(
+            f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+        )
+        return HttpResponse(
+            f"The filters are not valid, so nothing was exported.\n{problems}\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     response = StreamingHttpResponse(
-        stream_contracts_csv(queryset), content_type="text/csv; charset=utf-8"
+        stream_contracts_csv(filterset.qs), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="contracts-{stamp}.csv"'

@@ -11,15 +11,16 @@ from registry.models import Company
 from registry.services.licensing import allowed_actions
 from registry.services.status import company_status
 
+from ..filters import RegisterSearch
+
 PAGE_SIZE = 25
 
 
 def search(request):
-    q = request.GET.get("q", "").strip()
+    found = RegisterSearch(request.GET, queryset=access.companies(request.user))
+    q = found.text
     companies = (
-        access.companies(request.user)
-        .search(q)
-        .select_related("home_country", "registering_authority")
+        found.rows.select_related("home_country", "registering_authority")
         .prefetch_related("aliases")
         .order_by("legal_name", "id")
     )

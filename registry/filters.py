@@ -1,0 +1,232 @@
+"""The one definition of each list filter: its name, its meaning and its validation.
+
+Every door to a list uses these FilterSets: the API's FilterSets (api.filtersets) are these
+classes, and the web pages' filter forms (registry.web.filters) derive from them, changing only
+widgets, labels and which filters the page offers. So `?active_on=2026-05-01` selects the same
+contracts on the contract page, in its CSV download, in the API list and in the API's CSV.
+
+Rules every door shares: booleans are true/false (or 1/0) and anything else is an error, never
+"no filter"; country codes are ISO 3166-1 alpha-2 in any case; lists of codes or ids are
+comma-separated (?country=KE,so); a filter whose value is invalid is an error, never ignored.
+"""
+
+import django_filters as df
+from django import forms
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from registry import models as m
+from registry.choices import ContractStatus, Standing
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error instead of 'no filter'."""
+
+    widget = forms.TextInput  # the select widgets turn unknown values into None
+
+    def to_python(self, value):
+        value = value.strip().lower() if isinstance(value, str) else value
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "1"):
+            return True
+        if value in (False, "false", "0"):
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class StrictBooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class FilterSet(df.FilterSet):
+    FILTER_DEFAULTS = {
+        **df.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
+class CodeInFilter(df.BaseInFilter, df.CharFilter):
+    """Comma-separated codes: ?service=armed_escort,close_protection."""
+
+
+class UpperCaseField(forms.CharField):
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class CountryInFilter(CodeInFilter):
+    """Comma-separated ISO 3166-1 alpha-2 codes, any case: ?country=KE,so."""
+
+    field_class = UpperCaseField
+
+
+class NumberInFilter(df.BaseInFilter, df.NumberFilter):
+    """Comma-separated ids: ?company=3,7."""
+
+
+class RepeatedValues(forms.SelectMultiple):
+    """?status=a&status=b. An empty value (?status=) is no filter, as for every other filter."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [value for value in values if value not in (None, "")]
+
+
+class MultipleChoiceFilter(df.MultipleChoiceFilter):
+    """Any of the given choices (repeat the parameter); an empty value is no filter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", RepeatedValues)
+        super().__init__(*args, **kwargs)
+
+
+def m2m_codes(through, owner: str, column: str, codes):
+    return Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": codes}))
+
+
+class SearchFilterSet(FilterSet):
+    q = df.CharFilter(method="search", label="Text search")
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+ACTIVE_ON_HELP = (
+    "Contracts in force on this day (YYYY-MM-DD): the day lies within the contract's period"
+    " (start ≤ day ≤ end) and the contract is planned or active. Completed and terminated"
+    " contracts are left out whatever their dates."
+)
+
+
+class CoordinationFilters(FilterSet):
+    """Filters over what a coordination summary shows: who, where, what, when, status."""
+
+    company = NumberInFilter(field_name="company_id", help_text="Company ids, comma-separated.")
+    client = NumberInFilter(field_name="client_id", help_text="Client ids, comma-separated.")
+    mission = NumberInFilter(field_name="mission_id", help_text="Mission ids, comma-separated.")
+    country = CountryInFilter(
+        method="filter_country",
+        help_text="Countries the contract covers: ISO 3166-1 alpha-2 codes, comma-separated,"
+        " any case (KE,so).",
+    )
+    service = CodeInFilter(
+        method="filter_service",
+        help_text="Services the contract covers: service category codes, comma-separated.",
+    )
+    armed = StrictBooleanFilter(help_text="Armed contracts (true) or unarmed ones (false).")
+    status = MultipleChoiceFilter(
+        choices=ContractStatus.choices, help_text="Any of these statuses (repeat the parameter)."
+    )
+    active_on = df.DateFilter(method="filter_active_on", help_text=ACTIVE_ON_HELP)
+    start_after = df.DateFilter(
+        field_name="start", lookup_expr="gte", help_text="Starting on or after this day."
+    )
+    end_before = df.DateFilter(
+        field_name="end", lookup_expr="lte", help_text="Ending on or before this day."
+    )
+
+    class Meta:
+        model = m.Contract
+        fields = ["id"]
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(
+            m2m_codes(m.Contract.countries.through, "contract_id", "country_id", value)
+        )
+
+    def filter_service(self, queryset, name, value):
+        return queryset.filter(
+            m2m_codes(m.Contract.services.through, "contract_id", "servicecategory_id", value)
+        )
+
+    def filter_active_on(self, queryset, name, value):
+        # The one meaning of "active on a day": registry.models.contracts.ContractQuerySet.
+        return queryset.active_on(value)
+
+
+class ContractFilters(CoordinationFilters, SearchFilterSet):
+    """Contracts as their readers in full filter them (the coordination filters and more)."""
+
+    q = df.CharFilter(
+        method="search",
+        label="Text search",
+        help_text="Part of the reference, title, company legal name or client name (any case).",
+    )
+    parent = NumberInFilter(field_name="parent_id", help_text="Prime contract ids.")
+    signed_after = df.DateFilter(
+        field_name="signed_on", lookup_expr="gte", help_text="Signed on or after this day."
+    )
+    signed_before = df.DateFilter(
+        field_name="signed_on", lookup_expr="lte", help_text="Signed on or before this day."
+    )
+    value_min = df.NumberFilter(
+        field_name="value",
+        lookup_expr="gte",
+        help_text="Value at least this (in the contract's currency; contracts without a value"
+        " are left out).",
+    )
+    value_max = df.NumberFilter(
+        field_name="value",
+        lookup_expr="lte",
+        help_text="Value at most this (in the contract's currency; contracts without a value"
+        " are left out).",
+    )
+    currency = df.CharFilter(lookup_expr="iexact", help_text="ISO 4217 code, any case.")
+    search_fields = ("reference", "title", "company__legal_name", "client__name")
+
+    class Meta:
+        model = m.Contract
+        fields = ["id", "reference"]
+
+
+class CompanyFilters(SearchFilterSet):
+    """Companies of the public register."""
+
+    q = df.CharFilter(
+        method="search",
+        label="Text search",
+        help_text="Part of the legal name or of a trading name, or the exact registration"
+        " number, LEI or licence number (any case).",
+    )
+    country = CountryInFilter(
+        field_name="home_country_id",
+        label="Home country codes",
+        help_text="Home countries: ISO 3166-1 alpha-2 codes, comma-separated, any case.",
+    )
+    registering_authority = NumberInFilter(field_name="registering_authority_id")
+    registration_number = df.CharFilter(lookup_expr="iexact")
+    parent = NumberInFilter(field_name="parent_id")
+    service = CodeInFilter(method="filter_service", label="Service codes the company offers")
+    licensed_in = CountryInFilter(
+        method="filter_licensed_in", label="Countries where an active licence is in force today"
+    )
+    # The cached column the compliance engine keeps fresh (registry.services.standing).
+    standing = MultipleChoiceFilter(choices=Standing.choices)
+
+    class Meta:
+        model = m.Company
+        fields = ["id", "lei"]
+
+    def search(self, queryset, name, value):
+        """The register's one search (CompanyQuerySet.search)."""
+        return queryset.search(value)
+
+    def filter_service(self, queryset, name, value):
+        return queryset.filter(
+            m2m_codes(m.Company.services.through, "company_id", "servicecategory_id", value)
+        )
+
+    def filter_licensed_in(self, queryset, name, value):
+        active = m.Licence.objects.active_on(timezone.localdate()).filter(
+            company_id=OuterRef("pk"), countries__code__in=value
+        )
+        return queryset.filter(Exists(active))
