@@ -18,14 +18,17 @@ from rest_framework.test import APIClient
 from registry.audit.models import AuditEntry
 from registry.choices import Standing
 from registry.compliance import run_compliance
-from registry.models import Company, Finding
+from registry.models import Company, Finding, StandingChange
 
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
 TODAY = f.TODAY()
-VOLATILE = {"id", "created_at", "updated_at", "first_seen", "last_seen", "resolved_at", "at"}
+VOLATILE = {
+    *("id", "created_at", "updated_at", "first_seen", "last_seen", "resolved_at", "at"),
+    *("standing_since", "cause", "request_id"),  # when and through which door, by design
+}
 
 
 class _Rollback(Exception):
@@ -146,7 +149,12 @@ def snapshot(model, company_ids, since_seq, before) -> dict:
         for x in Finding.objects.filter(company_id__in=company_ids)
     )
     standing = dict(Company.objects.filter(pk__in=company_ids).values_list("pk", "standing"))
+    history = sorted(
+        repr((x.company_id, x.from_standing, x.to_standing, x.reasons))
+        for x in StandingChange.objects.filter(pk__in=new["registry.standingchange"])
+    )
     return {
+        "history": history,
         "rows": rows,
         "changed": changed,
         "audit": audit,
@@ -412,6 +420,81 @@ def adherence_case(w, client):
     )
 
 
+def licence_application_case(w, client):
+    c = w["company"]
+    fields = {
+        "number": "PSRA/APP/2027/0042",
+        "authority": c.registering_authority_id,
+        "company": c.pk,
+        "countries": ["SO"],
+        "services": ["armed_escort"],
+        "weapons_authorised": True,
+        "max_armed_personnel": 40,
+        "valid_from": TODAY.isoformat(),
+        "valid_until": (TODAY + dt.timedelta(days=730)).isoformat(),
+    }
+    form_fields = {**fields, "weapons_authorised": "on", "subdivisions": "[]"}
+    return (
+        "registry.licence",
+        w["regulator"],
+        [c.pk],
+        {
+            "api": lambda: api_call(w["regulator"], "post", "/api/v1/licences/", fields),
+            "admin": lambda: admin_post(
+                client, w["regulator"], reverse("admin:registry_licence_add"), form_fields
+            ),
+        },
+    )
+
+
+def vetting_case(w, client):
+    c = w["company"]
+    person = f.EmploymentFactory(contract=w["contract"], armed=True).person
+    run_compliance([c.pk])  # an unvetted armed guard: PER-VETTING, not cleared
+    fields = {
+        "person": person.pk,
+        "company": c.pk,
+        "vetted_on": TODAY.isoformat(),
+        "vetted_by": "Mission Security Section",
+        "outcome": "cleared",
+    }
+    return (
+        "registry.vetting",
+        w["regulator"],
+        [c.pk],
+        {
+            "api": lambda: api_call(w["regulator"], "post", "/api/v1/vetting/", fields),
+            "admin": lambda: admin_post(
+                client, w["regulator"], reverse("admin:registry_vetting_add"), fields
+            ),
+        },
+    )
+
+
+def certification_case(w, client):
+    c = w["company"]
+    standard = f.StandardFactory(code="iso18788", name="ISO 18788")
+    fields = {
+        "company": c.pk,
+        "standard": standard.pk,
+        "certifying_body": "Meridian Certification Bureau",
+        "certificate_number": "MCB-2027-117",
+        "issued_on": (TODAY - dt.timedelta(days=400)).isoformat(),
+        "expires_on": (TODAY - dt.timedelta(days=5)).isoformat(),  # lapsed: CERT-EXPIRED
+    }
+    return (
+        "registry.certification",
+        w["regulator"],
+        [c.pk],
+        {
+            "api": lambda: api_call(w["regulator"], "post", "/api/v1/certifications/", fields),
+            "admin": lambda: admin_post(
+                client, w["regulator"], reverse("admin:registry_certification_add"), fields
+            ),
+        },
+    )
+
+
 ALLOWED = [
     sanction_case,
     incident_case,
@@ -419,6 +502,9 @@ ALLOWED = [
     contract_update_case,
     company_update_case,
     adherence_case,
+    licence_application_case,
+    vetting_case,
+    certification_case,
 ]
 
 
@@ -444,7 +530,7 @@ def test_an_allowed_write_leaves_the_same_result_through_every_door(
     assert reference["rows"] or reference["changed"]
     assert reference["audit"], "the write is in the audit trail"
     for door, snap in results.items():
-        for part in ("rows", "changed", "findings", "standing", "audit"):
+        for part in ("rows", "changed", "findings", "standing", "history", "audit"):
             assert snap[part] == reference[part], (door, part)
 
 
@@ -453,6 +539,7 @@ def test_a_global_debarment_makes_the_company_not_cleared_through_every_door(wor
     for write in doors.values():
         _response, snap = run_rolled_back(write, Finding, company_ids)
         assert snap["standing"] == {company_ids[0]: Standing.NOT_CLEARED}
+        assert any("'good', 'not_cleared'" in x for x in snap["history"])
         assert any("SAN-DEBARRED" in x and "'open'" in x for x in snap["findings"])
 
 

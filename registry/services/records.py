@@ -21,6 +21,7 @@ from django.db import models, transaction
 
 from registry import access
 from registry.compliance import run_compliance
+from registry.compliance.engine import standing_cause
 from registry.errors import WriteRefused
 from registry.models import (
     Client,
@@ -33,7 +34,8 @@ from registry.models import (
     Vetting,
 )
 
-_pending: ContextVar[set | None] = ContextVar("records_pending_companies", default=None)
+# Inside writes(): the companies to re-check at its end, and what the writes were.
+_pending: ContextVar[tuple[set, list] | None] = ContextVar("records_pending", default=None)
 
 
 def refusal(model) -> str:
@@ -88,15 +90,26 @@ def _check(actor, model, stored, data) -> None:
         raise WriteRefused(refusal(model))
 
 
-def _recheck(company_ids) -> None:
+def _what(instance, verb: str) -> str:
+    """The write as the standing history names its cause: `registry.sanction 12 create`."""
+    return f"{instance._meta.label_lower} {instance.pk} {verb}"
+
+
+def _recheck(company_ids, what: str) -> None:
     company_ids = {c for c in company_ids if c}
     if not company_ids:
         return
     pending = _pending.get()
     if pending is not None:
-        pending.update(company_ids)
+        pending[0].update(company_ids)
+        pending[1].append(what)
     else:
-        run_compliance(sorted(company_ids))
+        run_compliance(sorted(company_ids), cause=_cause([what]))
+
+
+def _cause(whats: list[str]) -> str:
+    shown = ", ".join(whats[:3]) + (f" and {len(whats) - 3} more" if len(whats) > 3 else "")
+    return f"{shown} ({standing_cause()})"
 
 
 @contextlib.contextmanager
@@ -105,15 +118,16 @@ def writes():
     if _pending.get() is not None:
         yield
         return
-    pending: set[int] = set()
-    token = _pending.set(pending)
+    companies: set[int] = set()
+    whats: list[str] = []
+    token = _pending.set((companies, whats))
     try:
         with transaction.atomic():
             yield
             _pending.reset(token)
             token = None
-            if pending:
-                run_compliance(sorted(pending))
+            if companies:
+                run_compliance(sorted(companies), cause=_cause(whats))
     finally:
         if token is not None:
             _pending.reset(token)
@@ -133,7 +147,9 @@ def save(
         instance.save()
         for name, values in (m2m or {}).items():
             getattr(instance, name).set(values)
-        _recheck(before | companies_touched(instance))
+        _recheck(
+            before | companies_touched(instance), _what(instance, "update" if stored else "create")
+        )
     return instance
 
 
@@ -145,8 +161,9 @@ def delete(instance: models.Model, *, actor) -> None:
             return
         _check(actor, model, stored, None)
         touched = companies_touched(stored)
+        what = _what(stored, "delete")
         instance.delete()
-        _recheck(touched)
+        _recheck(touched, what)
 
 
 def register_person(person: Person, *, actor, employment: Employment | None) -> Person:
@@ -173,7 +190,7 @@ def register_person(person: Person, *, actor, employment: Employment | None) -> 
             employment.full_clean()
             _check(actor, Employment, None, _values(employment, None))
             employment.save()
-        _recheck(companies_touched(person))
+        _recheck(companies_touched(person), _what(person, "register"))
     return person
 
 
