@@ -9,10 +9,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from registry.audit import recorder as audit
+from registry.audit.transactions import retried, write_transaction
 from registry.choices import FindingState, Severity, Standing
 from registry.errors import DomainError
 from registry.models import Company, Finding
@@ -168,8 +170,11 @@ def run_compliance(company_ids=None, on=None, progress=None, batch_size=BATCH_SI
     standings = Counter()
     done = 0
     for batch in _chunks(ids, batch_size):
-        with transaction.atomic():
-            _run_batch(batch, on, timezone.now(), summary, standings)
+        # Each batch is one transaction, retried whole after a deadlock; it counts into
+        # `summary` and `standings` only once it has committed.
+        batch_summary, batch_standings = retried(_locked_batch, batch, on)
+        summary.update(batch_summary)
+        standings.update(batch_standings)
         done += len(batch)
         if progress:
             progress(done, len(ids))
@@ -182,6 +187,16 @@ def run_compliance(company_ids=None, on=None, progress=None, batch_size=BATCH_SI
         "open_blockers": summary["open_blockers"],
         "standing": {s: standings[s] for s in Standing.values},
     }
+
+
+def _locked_batch(batch, on) -> tuple[Counter, Counter]:
+    """One batch in its own transaction. The chain lock comes first and `now` after it: every
+    write that committed before (a licence transition re-checking its company, say) is older, so
+    the batch never stamps a finding as last seen before it was first seen."""
+    summary, standings = Counter(), Counter()
+    with write_transaction():
+        _run_batch(batch, on, timezone.now(), summary, standings)
+    return summary, standings
 
 
 def _run_batch(batch, on, now, summary, standings) -> None:
@@ -229,8 +244,9 @@ def _run_batch(batch, on, now, summary, standings) -> None:
         )
     # ignore_conflicts: a concurrent run may have opened the same finding first.
     Finding.objects.bulk_create(new, ignore_conflicts=True)
+    # Greatest: never before first_seen (or the last sighting), whatever the clocks did.
     Finding.objects.filter(company_id__in=batch).exclude(state=FindingState.RESOLVED).update(
-        last_seen=now
+        last_seen=Greatest(F("last_seen"), Value(now))
     )
     if changed:
         Finding.objects.bulk_update(
@@ -287,7 +303,7 @@ def waive_finding(finding: Finding, *, user, justification: str) -> Finding:
     justification = (justification or "").strip()
     if not justification:
         raise DomainError("A waiver needs a written justification.")
-    with transaction.atomic():
+    with write_transaction():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         if locked.state != FindingState.OPEN:
             raise DomainError(
