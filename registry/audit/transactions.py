@@ -9,8 +9,8 @@ one a writing transaction takes, before any row lock:
 
 Who takes it: AuditMiddleware for every writing request (POST, PUT, PATCH, DELETE) to web, API
 and admin views; the services that open their own transaction (licensing.transition() and
-expire_licences(), compliance.waive_finding(), each run_compliance() batch) through
-write_transaction(). Taking it again in the same transaction costs nothing, so a service called
+expire_licences(), compliance.waive_finding(), each run_compliance() batch) with
+write_transaction() or lock_chain() first in their atomic block. Taking it again in the same transaction costs nothing, so a service called
 from a request simply finds it held. Code that writes outside these places is still safe:
 chain.append() takes the lock itself if it is not held yet, but then after the rows that code
 locked, which is the order that can deadlock; new writing code should use write_transaction().
@@ -27,6 +27,7 @@ are retried; any other error propagates at once.
 """
 
 import contextlib
+import functools
 import logging
 import random
 import sqlite3
@@ -104,3 +105,13 @@ def retried(func, *args, using=None, attempts=ATTEMPTS, on_retry=None, **kwargs)
         if on_retry is not None:
             on_retry()
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def retrying(func):
+    """Decorator: retried(func, ...) for a function that opens its own transaction."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return retried(func, *args, **kwargs)
+
+    return wrapper

@@ -9,12 +9,14 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from registry.audit import recorder as audit
-from registry.audit.transactions import retried, write_transaction
+from registry.audit.chain import lock_chain
+from registry.audit.transactions import retried
 from registry.choices import FindingState, Severity, Standing
 from registry.errors import DomainError
 from registry.models import Company, Finding
@@ -194,7 +196,8 @@ def _locked_batch(batch, on) -> tuple[Counter, Counter]:
     write that committed before (a licence transition re-checking its company, say) is older, so
     the batch never stamps a finding as last seen before it was first seen."""
     summary, standings = Counter(), Counter()
-    with write_transaction():
+    with transaction.atomic():
+        lock_chain()
         _run_batch(batch, on, timezone.now(), summary, standings)
     return summary, standings
 
@@ -303,7 +306,8 @@ def waive_finding(finding: Finding, *, user, justification: str) -> Finding:
     justification = (justification or "").strip()
     if not justification:
         raise DomainError("A waiver needs a written justification.")
-    with write_transaction():
+    with transaction.atomic():
+        lock_chain()  # the audit chain first, then the row (registry/audit/transactions.py)
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         if locked.state != FindingState.OPEN:
             raise DomainError(

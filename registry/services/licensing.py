@@ -11,7 +11,7 @@ import datetime as dt
 from django.utils import timezone
 
 from registry.audit import recorder as audit
-from registry.audit.transactions import retried, write_transaction
+from registry.audit.transactions import retrying, write_transaction
 from registry.choices import LicenceAction as A
 from registry.choices import LicenceState as S
 from registry.compliance import run_compliance
@@ -103,6 +103,7 @@ def transition(
     return event
 
 
+@retrying  # the whole transaction again after a deadlock, when no outer transaction holds it
 def expire_licences(today: dt.date | None = None, actor=None) -> list[int]:
     """Expire every active or suspended licence whose end date has passed, set-based.
 
@@ -111,10 +112,6 @@ def expire_licences(today: dt.date | None = None, actor=None) -> list[int]:
     """
     today = today or timezone.localdate()
     actor = actor or SystemActor("command:expire_licences")
-    return retried(_expire, today, actor)
-
-
-def _expire(today: dt.date, actor) -> list[int]:
     with write_transaction():
         now = timezone.now()
         due = list(
