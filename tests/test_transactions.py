@@ -15,10 +15,11 @@ from rest_framework.test import APIClient
 from registry.audit import chain, recorder
 from registry.audit import transactions as tx
 from registry.audit.models import AuditEntry
-from registry.choices import FindingState, Role
+from registry.choices import FindingState, LicenceState, Role
 from registry.compliance import engine, run_compliance
-from registry.models import Contract, Finding
+from registry.models import Contract, Finding, LicenceEvent
 from registry.reference_data import sync_reference_data
+from registry.services.licensing import expire_licences
 
 from . import factories as f
 
@@ -250,3 +251,24 @@ def test_a_batch_never_stamps_last_seen_before_first_seen():
     live.update(first_seen=ahead, last_seen=ahead)
     run_compliance([company.pk])
     assert all(x.last_seen == ahead for x in live)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expire_licences_is_retried_whole(reference_data):
+    licence = f.LicenceFactory(valid_until=timezone.localdate() - dt.timedelta(days=1))
+    real, calls = LicenceEvent.objects.bulk_create, []
+
+    def bulk_create(*args, **kwargs):
+        events = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            raise deadlock()
+        return events
+
+    with mock.patch.object(LicenceEvent.objects, "bulk_create", bulk_create):
+        assert expire_licences() == [licence.company_id]
+    assert len(calls) == 2
+    assert LicenceEvent.objects.filter(licence=licence).count() == 1
+    licence.refresh_from_db()
+    assert licence.state == LicenceState.EXPIRED
+    assert chain.verify()[0]
