@@ -2,13 +2,25 @@
 
     {"status": 400, "code": "invalid", "detail": "Invalid input.", "fields": {"end": ["…"]}}
 
-`fields` appears only on validation errors (400). Domain refusals map to 400, an illegal licence
-transition or a write conflict to 409; nothing a caller sends should end in a 500.
+`fields` appears on validation errors (400) and on duplicates (409). Domain refusals map to 400,
+an illegal licence transition or a write conflict to 409; nothing a caller sends should end in a
+500.
+
+A duplicate natural key (a contract reference the client already uses, a licence number the
+authority already issued, a company registration number the authority already holds, a code
+already taken...) answers 409 Conflict, code "conflict", with the message under the key's field:
+{"status": 409, "code": "conflict", "detail": "…", "fields": {"reference": ["…"]}}. The same
+whether validation saw the duplicate first or the database refused it (two requests racing), and
+only when the duplicate is the request's only problem: otherwise the request is a 400 listing
+everything, the duplicate too.
 """
 
+import re
+
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, models
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
@@ -22,6 +34,13 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the record."
     default_code = "conflict"
+
+    def __init__(self, detail=None, code=None, fields=None):
+        super().__init__(detail, code)
+        self.fields = fields
+
+
+DUPLICATE_DETAIL = "A record with this key already exists; nothing was saved."
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -39,6 +58,109 @@ def django_errors(exc: DjangoValidationError) -> dict | list:
     return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
 
 
+# --- duplicate natural keys ---------------------------------------------------------------------
+
+
+def unique_keys(model) -> list[tuple[str, tuple[str, ...], str]]:
+    """(constraint or index name, field names, message) of each uniqueness rule of `model`:
+    unique fields, unique_together and UniqueConstraints on plain fields. The message is the one
+    Django's validation gives, so both paths to a duplicate word it alike."""
+    probe = model()
+    keys = []
+    for field in model._meta.local_concrete_fields:
+        if field.unique and not field.primary_key:
+            message = probe.unique_error_message(model, (field.name,))
+            keys.append(("", (field.name,), str(message.message % message.params)))
+    for fields in model._meta.unique_together:
+        message = probe.unique_error_message(model, tuple(fields))
+        keys.append(("", tuple(fields), str(message.message % message.params)))
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            if constraint.violation_error_message != constraint.default_violation_error_message:
+                message = str(constraint.get_violation_error_message())
+            else:
+                error = probe.unique_error_message(model, constraint.fields)
+                message = str(error.message % error.params)
+            keys.append((constraint.name, tuple(constraint.fields), message))
+    return keys
+
+
+def _key_field(fields: tuple[str, ...]) -> str:
+    """The field a duplicate is reported on: the key itself, last after its scope (client,
+    authority...), e.g. `reference` of (client, reference)."""
+    return fields[-1]
+
+
+def _model_of(context):
+    view = (context or {}).get("view")
+    try:
+        serializer_class = view.get_serializer_class()
+    except Exception:  # a view without a serializer
+        return None
+    meta = getattr(serializer_class, "Meta", None)
+    return getattr(meta, "model", None)
+
+
+def _duplicates_only(exc: exceptions.ValidationError, model) -> dict | None:
+    """{key field: [message]} when every error of `exc` is a uniqueness rule of `model` (as
+    DRF's validators or the model's full_clean() word them), else None."""
+    if model is None or not isinstance(exc.detail, dict) or not exc.detail:
+        return None
+    known = {}
+    for _name, fields, message in unique_keys(model):
+        probe = model()
+        drf_words = {message, f"The fields {', '.join(fields)} must make a unique set."}
+        if len(fields) == 1:
+            field = model._meta.get_field(fields[0])
+            drf_words.add(
+                str(field.error_messages["unique"])
+                % {"model_name": probe._meta.verbose_name, "field_label": field.verbose_name}
+            )
+        for words in drf_words:
+            known[words] = (_key_field(fields), message)
+    fields = {}
+    for messages in exc.detail.values():
+        if not isinstance(messages, list):
+            return None
+        for text in messages:
+            if str(text) not in known:
+                return None
+            key, message = known[str(text)]
+            fields.setdefault(key, []).append(message)
+    return fields
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
+_PG_KEY = re.compile(r"Key \((.+?)\)=")
+
+
+def _duplicate_of_integrity_error(exc: IntegrityError) -> dict | None:
+    """{key field: [message]} for a unique violation the database raised, else None."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    if diag is not None:  # PostgreSQL (psycopg)
+        if getattr(cause, "sqlstate", None) != "23505":
+            return None
+        table, name = diag.table_name, diag.constraint_name
+        found = _PG_KEY.search(diag.message_detail or "")
+        columns = {c.strip().strip('"') for c in found.group(1).split(",")} if found else set()
+    else:  # SQLite: "UNIQUE constraint failed: registry_contract.client_id, registry_contract.reference"
+        found = _SQLITE_UNIQUE.search(str(exc))
+        if not found:
+            return None
+        pairs = [part.strip().rsplit(".", 1) for part in found.group(1).split(",")]
+        table, name = pairs[0][0], None
+        columns = {column for _table, column in pairs}
+    for model in apps.get_models():
+        if model._meta.db_table != table:
+            continue
+        for constraint_name, fields, message in unique_keys(model):
+            attnames = {model._meta.get_field(f).column for f in fields}
+            if (name and constraint_name == name) or attnames == columns:
+                return {_key_field(fields): [message]}
+    return None
+
+
 def _translate(exc):
     if isinstance(exc, Http404):
         return exceptions.NotFound()  # never echo internal lookup messages
@@ -51,6 +173,9 @@ def _translate(exc):
     if isinstance(exc, DomainError):
         return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
     if isinstance(exc, IntegrityError):
+        fields = _duplicate_of_integrity_error(exc)
+        if fields:
+            return Conflict(DUPLICATE_DETAIL, fields=fields)
         return Conflict("The change conflicts with another record; nothing was saved.")
     return exc
 
@@ -81,6 +206,10 @@ def flatten_fields(errors, prefix="") -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     exc = _translate(exc)
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _duplicates_only(exc, _model_of(context))
+        if fields:
+            exc = Conflict(DUPLICATE_DETAIL, fields=fields)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -92,6 +221,8 @@ def exception_handler(exc, context):
         detail = getattr(exc, "detail", str(exc))
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         body.update(code=_first_code(codes), detail=str(detail))
+        if getattr(exc, "fields", None):
+            body["fields"] = exc.fields
     response.data = body
     return response
 
@@ -105,7 +236,8 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text="Validation errors by field (400 only); non_field_errors for the record.",
+        help_text="Validation errors by field (400), or the duplicated key's field (409);"
+        " non_field_errors for the record.",
     )
 
 

@@ -14,6 +14,11 @@ Format (version 1), enough for an outside verifier:
   prev_hash of seq 1 is 64 zeros ("0" * 64); every later prev_hash is the previous entry's hash.
   An entry is intact when its seq is the previous seq + 1, its prev_hash equals the previous
   entry's hash and its hash equals the recomputed one.
+
+Locking: every entry is appended under one lock (on PostgreSQL a transaction-level advisory
+lock), so the chain never forks. Because every write is audited, that lock is the first one each
+writing transaction takes (lock_chain()), before any row lock; see registry/audit/transactions.py
+for the lock order and the retry on deadlock.
 """
 
 import datetime as dt
@@ -78,13 +83,47 @@ HASHED_FIELDS = [
 ]
 
 
+def _chain_lock_held() -> None:
+    """Marker queued with on_commit() when lock_chain() takes the lock; never does anything.
+
+    Django drops on-commit callbacks exactly when PostgreSQL drops the lock: at the end of the
+    transaction, and on rollback to a savepoint taken before the lock. So "the marker is queued"
+    means "this transaction holds the lock", without a query to ask."""
+
+
+def chain_lock_held(using=None) -> bool:
+    connection = connections[using or router.db_for_write(AuditEntry)]
+    return connection.in_atomic_block and any(
+        func is _chain_lock_held for _sids, func, *_ in connection.run_on_commit
+    )
+
+
+def lock_chain(using=None) -> None:
+    """Take the chain's lock for the rest of the current transaction; call it first in every
+    writing transaction, before any row lock (one lock order: no deadlock with append()).
+
+    One query on PostgreSQL the first time in a transaction, none after (idempotent); nothing on
+    SQLite (its IMMEDIATE transactions already hold the database's write lock) or outside a
+    transaction (append() then takes it for its own short transaction).
+    """
+    using = using or router.db_for_write(AuditEntry)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    if chain_lock_held(using):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_signed64(ADVISORY_LOCK_KEY)])
+    transaction.on_commit(_chain_lock_held, using=using)
+
+
 def append(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Number, time-stamp, chain and insert `entries` in the caller's transaction.
 
-    Queries: on PostgreSQL an advisory lock held to the end of the transaction, so a concurrent
-    writer waits instead of forking the chain; then one read of the chain head and one insert
-    (SQLite serialises writers itself: transactions start IMMEDIATE). Three at most, however
-    many entries.
+    Queries: on PostgreSQL the chain lock (lock_chain()) unless the transaction holds it
+    already, as writing transactions do from their start; then one read of the chain head and
+    one insert (SQLite serialises writers itself: transactions start IMMEDIATE). Three at most,
+    however many entries.
     """
     if not entries:
         return entries
@@ -94,8 +133,7 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
     # it makes lock, read and insert one transaction.
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_signed64(ADVISORY_LOCK_KEY)])
+        lock_chain(using)
         # Plain SQL: this runs on every write, and the ORM's query building is the larger cost.
         cursor.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")
         seq, prev = cursor.fetchone() or (0, GENESIS)

@@ -1,9 +1,11 @@
 import uuid
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 
 from .context import audit_context
 from .models import Channel
+from .transactions import retried, write_transaction
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -21,6 +23,9 @@ class AuditMiddleware:
 
     Writing requests run their view in one transaction (like ATOMIC_REQUESTS, but reads stay out
     of it), so a change and its audit entry commit or roll back together whatever the view does.
+    The transaction takes the audit chain lock first (see registry/audit/transactions.py), and
+    is run again, view and all, after a deadlock or serialization failure; the body is read
+    into memory first so each attempt parses it afresh.
     Place it last in MIDDLEWARE: its process_view runs after CSRF checks.
     """
 
@@ -41,5 +46,39 @@ class AuditMiddleware:
             return None
         if transaction.get_connection().settings_dict.get("ATOMIC_REQUESTS"):
             return None  # Django wraps the view itself
-        with transaction.atomic():
-            return view_func(request, *view_args, **view_kwargs)
+        kept = _keep_body(request)
+        messages = _queued_messages(request)
+        queued = len(messages)
+
+        def attempt():
+            with write_transaction():
+                return view_func(request, *view_args, **view_kwargs)
+
+        def reset():
+            del messages[queued:]  # flash messages of the failed attempt
+            if hasattr(request, "_files"):  # uploads parsed: read them again from the start
+                for _name, uploads in request.FILES.lists():
+                    for upload in uploads:
+                        upload.seek(0)
+
+        return retried(attempt, on_retry=reset, **({} if kept else {"attempts": 1}))
+
+
+def _keep_body(request) -> bool:
+    """Read the body into memory (Django then serves it again from there), so a retried view
+    parses it again: DRF reads `request.body` once the stream has been read. Multipart forms
+    are parsed once by Django and kept (request.POST, request.FILES), and are not read here:
+    their size limit is for the non-file part only. False when the body is over
+    DATA_UPLOAD_MAX_MEMORY_SIZE: left to the view as before, and not retried."""
+    if request.content_type.startswith("multipart/"):
+        return True
+    try:
+        request.body  # noqa: B018 (cached on the request)
+    except RequestDataTooBig:
+        return False
+    return True
+
+
+def _queued_messages(request) -> list:
+    storage = getattr(request, "_messages", None)
+    return getattr(storage, "_queued_messages", [])

@@ -90,6 +90,19 @@ def collect():
     chain.append(entries)
 
 
+def buffer_mark() -> int | None:
+    """Where the collect() buffer ends now (None outside collect()), for buffer_rewind()."""
+    buffer = _buffer.get()
+    return None if buffer is None else len(buffer)
+
+
+def buffer_rewind(mark: int | None) -> None:
+    """Forget the entries collected since buffer_mark(): a retried transaction's failed attempt."""
+    buffer = _buffer.get()
+    if buffer is not None and mark is not None:
+        del buffer[mark:]
+
+
 def record_event(obj, event: str, reason: str = "", actor=None, changes=None) -> AuditEntry:
     """Record a domain event about `obj`, e.g. record_event(licence, "licence.suspend", reason=...).
 

@@ -11,10 +11,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from registry.audit import context as audit_context
 from registry.audit import recorder as audit
+from registry.audit.chain import lock_chain
+from registry.audit.transactions import retried
 from registry.choices import FindingState, Severity, Standing
 from registry.errors import DomainError
 from registry.models import Company, Finding, StandingChange
@@ -244,8 +248,11 @@ def _run_compliance(company_ids, on, progress, batch_size) -> dict:
     standings = Counter()
     done = 0
     for batch in _chunks(ids, batch_size):
-        with transaction.atomic():
-            _run_batch(batch, on, timezone.now(), summary, standings)
+        # Each batch is one transaction, retried whole after a deadlock; it counts into
+        # `summary` and `standings` only once it has committed.
+        batch_summary, batch_standings = retried(_locked_batch, batch, on)
+        summary.update(batch_summary)
+        standings.update(batch_standings)
         done += len(batch)
         if progress:
             progress(done, len(ids))
@@ -258,6 +265,17 @@ def _run_compliance(company_ids, on, progress, batch_size) -> dict:
         "open_blockers": summary["open_blockers"],
         "standing": {s: standings[s] for s in Standing.values},
     }
+
+
+def _locked_batch(batch, on) -> tuple[Counter, Counter]:
+    """One batch in its own transaction. The chain lock comes first and `now` after it: every
+    write that committed before (a licence transition re-checking its company, say) is older, so
+    the batch never stamps a finding as last seen before it was first seen."""
+    summary, standings = Counter(), Counter()
+    with transaction.atomic():
+        lock_chain()
+        _run_batch(batch, on, timezone.now(), summary, standings)
+    return summary, standings
 
 
 def _run_batch(batch, on, now, summary, standings) -> None:
@@ -305,8 +323,9 @@ def _run_batch(batch, on, now, summary, standings) -> None:
         )
     # ignore_conflicts: a concurrent run may have opened the same finding first.
     Finding.objects.bulk_create(new, ignore_conflicts=True)
+    # Greatest: never before first_seen (or the last sighting), whatever the clocks did.
     Finding.objects.filter(company_id__in=batch).exclude(state=FindingState.RESOLVED).update(
-        last_seen=now
+        last_seen=Greatest(F("last_seen"), Value(now))
     )
     if changed:
         Finding.objects.bulk_update(
@@ -361,6 +380,7 @@ def waive_finding(finding: Finding, *, user, justification: str) -> Finding:
     if not justification:
         raise DomainError("A waiver needs a written justification.")
     with transaction.atomic():
+        lock_chain()  # the audit chain first, then the row (registry/audit/transactions.py)
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         if locked.state != FindingState.OPEN:
             raise DomainError(

@@ -2,15 +2,16 @@
 
 Every transition runs in a transaction, locks the licence row, checks the move is allowed,
 records a LicenceEvent with actor and reason, and saves. An illegal move raises
-IllegalTransition and changes nothing.
+IllegalTransition and changes nothing. Locks come in the one order of every writing transaction
+(registry/audit/transactions.py): the audit chain first, then licence rows by id.
 """
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from registry.audit import recorder as audit
+from registry.audit.transactions import retrying, write_transaction
 from registry.choices import LicenceAction as A
 from registry.choices import LicenceState as S
 from registry.compliance import run_compliance
@@ -55,7 +56,7 @@ def transition(
     if not reason:
         raise DomainError("A reason is required for every licence state change.")
     sources, target = TRANSITIONS[action]
-    with transaction.atomic():
+    with write_transaction():
         locked = Licence.objects.select_for_update().get(pk=licence.pk)
         if locked.state not in sources:
             raise IllegalTransition(
@@ -102,6 +103,7 @@ def transition(
     return event
 
 
+@retrying  # the whole transaction again after a deadlock, when no outer transaction holds it
 def expire_licences(
     today: dt.date | None = None, actor=None, cause: str | None = None
 ) -> list[int]:
@@ -113,11 +115,12 @@ def expire_licences(
     """
     today = today or timezone.localdate()
     actor = actor or SystemActor("command:expire_licences")
-    now = timezone.now()
-    with transaction.atomic():
+    with write_transaction():
+        now = timezone.now()
         due = list(
             Licence.objects.select_for_update()
             .lapsed_by(today)
+            .order_by("id")
             .values_list("id", "state", "company_id", "valid_until", "state_changed_at")
         )
         if not due:

@@ -212,10 +212,10 @@ def test_429_with_retry_after(world, client):
     assert int(response["Retry-After"]) > 0
 
 
-def test_409_on_duplicate_is_a_clear_400(world, client_for):
+def test_409_on_duplicate_names_the_field(world, client_for):
     payload = {"code": "icoc", "name": "Duplicate", "kind": "code_of_conduct"}
-    body = _shape(client_for("admin").post("/api/v1/codes/", payload, format="json"), 400)
-    assert "code" in body["fields"]
+    body = _shape(client_for("admin").post("/api/v1/codes/", payload, format="json"), 409)
+    assert body["code"] == "conflict" and "code" in body["fields"]
 
 
 def test_export_error_is_json(world, client_for):
