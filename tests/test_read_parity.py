@@ -145,6 +145,7 @@ def admin_text(client, user) -> str:
         out.append(_body(client.get(reverse(f"{prefix}_changelist"))))
         for pk in model.objects.values_list("pk", flat=True)[:50]:
             out.append(_body(client.get(reverse(f"{prefix}_change", args=[pk]))))
+            out.append(_body(client.get(reverse(f"{prefix}_history", args=[pk]))))
     return "\n".join(out)
 
 

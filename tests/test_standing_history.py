@@ -127,5 +127,6 @@ def test_a_web_write_names_the_request_in_the_cause(client, regulator):
     client.post(url, data)
     change = StandingChange.objects.filter(company=company).latest("at", "id")
     assert change.to_standing == Standing.RESTRICTED
-    assert change.cause == f"web by regulator: POST {url}"
+    sanction = company.sanctions.get()
+    assert change.cause == f"registry.sanction {sanction.pk} create (web by regulator: POST {url})"
     assert change.request_id

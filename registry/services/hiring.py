@@ -8,10 +8,10 @@ and then, past terminations for cause, sanctions). Every check asked is stored a
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from registry.audit import recorder as audit
+from registry.audit.transactions import write_transaction
 from registry.choices import SERVICE_CODES, Severity, Verdict
 from registry.compliance.base import years_before
 from registry.compliance.engine import hire_results
@@ -203,7 +203,7 @@ def run_hiring_check(
         coordination=_coordination(hire, facts, on),
         **numbers,
     )
-    with transaction.atomic():
+    with write_transaction():
         check.full_clean(exclude=["findings", "coordination"])
         check.save()
         audit.record_event(check, "hiring_check.asked", reason=f"Verdict: {check.verdict}.")

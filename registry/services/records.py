@@ -17,9 +17,10 @@ re-evaluates the companies they touched once, at its end.
 import contextlib
 from contextvars import ContextVar
 
-from django.db import models, transaction
+from django.db import models
 
 from registry import access
+from registry.audit.transactions import write_transaction
 from registry.compliance import run_compliance
 from registry.compliance.engine import standing_cause
 from registry.errors import WriteRefused
@@ -122,7 +123,7 @@ def writes():
     whats: list[str] = []
     token = _pending.set((companies, whats))
     try:
-        with transaction.atomic():
+        with write_transaction():
             yield
             _pending.reset(token)
             token = None
@@ -139,7 +140,7 @@ def save(
     """Create or update `instance` (its fields already set) and its many-to-many `m2m`
     ({field name: objects or ids}) for `actor` (a user or a SystemActor)."""
     model = type(instance)
-    with transaction.atomic():
+    with write_transaction():
         stored = _stored(instance)
         _check(actor, model, stored, _values(instance, m2m))
         instance.full_clean(exclude=clean_exclude)
@@ -155,7 +156,7 @@ def save(
 
 def delete(instance: models.Model, *, actor) -> None:
     model = type(instance)
-    with transaction.atomic():
+    with write_transaction():
         stored = _stored(instance)
         if stored is None:
             return
@@ -175,7 +176,7 @@ def register_person(person: Person, *, actor, employment: Employment | None) -> 
     """
     company_id = employment.company_id if employment is not None else None
     data = {"employment": {"company": company_id}, **_values(person, None)}
-    with transaction.atomic():
+    with write_transaction():
         _check(actor, Person, None, data)
         existing = Person.objects.select_for_update().filter(identity_hash=person.identity_hash)
         known = existing.first() if person.identity_hash else None
