@@ -254,6 +254,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"
+AXES_USERNAME_CALLABLE = "registry.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "registry.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 LOGGING["loggers"] = {
