@@ -10,6 +10,7 @@
   never a password or a token.
 """
 
+import datetime as dt
 import ipaddress
 import logging
 import math
@@ -94,6 +95,16 @@ def log_decision(request, username, result: str, reason: str = "") -> None:
 
 def cooloff_minutes() -> int:
     return settings.LOGIN_COOLOFF_MINUTES
+
+
+def cooloff(request=None) -> dt.timedelta:
+    """AXES_COOLOFF_TIME: read from LOGIN_COOLOFF_MINUTES, so the lockout and its message agree."""
+    return dt.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
+
+
+def failure_limit(request=None, credentials=None) -> int:
+    """AXES_FAILURE_LIMIT: read from LOGIN_FAILURE_LIMIT."""
+    return settings.LOGIN_FAILURE_LIMIT
 
 
 def locked_message(minutes: int) -> str:

@@ -218,8 +218,6 @@ SPECTACULAR_SETTINGS = {
 # LOGIN_FAILURE_LIMIT of them that pair is locked out for LOGIN_COOLOFF_MINUTES (every door:
 # web, admin, API token). A success resets the count. Each address also has a login rate
 # (API_THROTTLE_LOGIN, all doors together) counted in the default cache.
-import datetime as dt  # noqa: E402
-
 from registry.env import cache_config  # noqa: E402
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. 0: the header
@@ -249,8 +247,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any check
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
-AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_FAILURE_LIMIT = "registry.security.failure_limit"  # LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "registry.security.cooloff"  # LOGIN_COOLOFF_MINUTES
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"

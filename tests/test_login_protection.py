@@ -25,7 +25,6 @@ COOLOFF = 7
 
 @pytest.fixture(autouse=True)
 def _settings(settings):
-    settings.AXES_FAILURE_LIMIT = LIMIT
     settings.LOGIN_FAILURE_LIMIT = LIMIT
     settings.LOGIN_COOLOFF_MINUTES = COOLOFF
     settings.TRUSTED_PROXY_COUNT = 0
@@ -275,3 +274,16 @@ def test_cache_url(url, backend, location):
 def test_a_bad_cache_url_fails_loudly(url):
     with pytest.raises(ImproperlyConfigured):
         cache_config(url)
+
+
+def test_the_lockout_ends_after_the_cool_off(client, user):
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+
+    for _ in range(LIMIT):
+        web(client, "kestrel", WRONG)
+    assert web(client, "kestrel", PASSWORD).status_code == 429
+    earlier = dt.timedelta(minutes=COOLOFF, seconds=1)
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - earlier)
+    assert web(client, "kestrel", PASSWORD).status_code == 302
