@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 ## Install, create the SQLite database with demo data, and serve on http://127.0.0.1:8000/
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py createcachetable
 	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -28,6 +29,7 @@ run: install
 demo: install
 	rm -f var/registry.sqlite3 var/registry.sqlite3-wal var/registry.sqlite3-shm
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py createcachetable
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
 ## Debian's Chromium for the browser tests (Playwright cannot download browsers on these machines)

@@ -1,12 +1,23 @@
-"""Per-user and per-client throttles. Rates are read on each request so settings overrides apply."""
+"""Per-user and per-client throttles. Rates are read on each request so settings overrides apply.
+
+The client is identified by registry.security.client_ip (X-Forwarded-For only behind
+TRUSTED_PROXY_COUNT trusted proxies), the same address django-axes uses, so a client cannot
+escape its budget by sending a new X-Forwarded-For. Counts live in the default cache, which is
+shared by every worker in production (CACHE_URL).
+"""
 
 from django.conf import settings
 from rest_framework import throttling
+
+from registry.security import client_ip
 
 
 class _SettingsRate:
     def get_rate(self):
         return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):
@@ -17,7 +28,11 @@ class UserThrottle(_SettingsRate, throttling.UserRateThrottle):
     pass
 
 
-class LoginThrottle(_SettingsRate, throttling.AnonRateThrottle):
-    """Slows password guessing on the token endpoint, per client address."""
+class LoginThrottle(_SettingsRate, throttling.SimpleRateThrottle):
+    """Slows password guessing per client address: the token endpoint, and the web and admin
+    login forms (registry.security.LoginThrottleMiddleware) share one count per address."""
 
     scope = "login"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -8,11 +8,13 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from registry.roles import sync_role_groups
+        from registry.security import connect_signals
 
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="registry_role_groups")
         post_save.connect(
             _profile_saved, sender="registry.Profile", dispatch_uid="registry_profile_role"
         )
+        connect_signals()  # login decisions on the registry.security log
 
 
 def _profile_saved(sender, instance, **kwargs):

@@ -40,3 +40,31 @@ def envlist(name: str, default: list[str]) -> list[str]:
 def envstr(name: str, default: str | None = None) -> str | None:
     raw = os.environ.get(name)
     return default if raw is None or raw == "" else raw
+
+
+CACHE_TABLE = "registry_cache"
+
+
+def cache_config(url: str) -> dict:
+    """A CACHES entry from CACHE_URL: `locmem://` (one process only), `db://` (the table
+    registry_cache, or `db://<table>`; create it with `manage.py createcachetable`),
+    `redis://host:port/db` or `rediss://…` (Django's RedisCache; needs the redis package)."""
+    scheme, sep, rest = url.partition("://")
+    scheme = scheme.lower()
+    if not sep:
+        raise ImproperlyConfigured(f"CACHE_URL must look like scheme://…, not {url!r}")
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "registry",
+        }
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest.strip("/") or CACHE_TABLE,
+        }
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL scheme must be locmem, db, redis or rediss, not {scheme!r}"
+    )

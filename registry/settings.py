@@ -212,3 +212,50 @@ SPECTACULAR_SETTINGS = {
         "VerdictEnum": "registry.choices.Verdict",
     },
 }
+
+# --- Login protection and the shared cache (see README "Login protection") ------------------
+# Failures are counted by django-axes in the database per username and client address; after
+# LOGIN_FAILURE_LIMIT of them that pair is locked out for LOGIN_COOLOFF_MINUTES (every door:
+# web, admin, API token). A success resets the count. Each address also has a login rate
+# (API_THROTTLE_LOGIN, all doors together) counted in the default cache.
+from registry.env import cache_config  # noqa: E402
+
+# Number of reverse proxies in front of the app that append to X-Forwarded-For. 0: the header
+# is ignored and REMOTE_ADDR is the client. Never more than there really are: the header's
+# left part is whatever the client sent.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = envint("LOGIN_COOLOFF_MINUTES", 15)
+if TRUSTED_PROXY_COUNT < 0 or LOGIN_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT must be >= 0, LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES >= 1"
+    )
+
+# Throttle counts must be shared by every worker: the database cache by default in production
+# (`manage.py createcachetable` creates its table), Redis if CACHE_URL says so, local memory
+# for development and tests.
+CACHE_URL = envstr("CACHE_URL", "locmem://" if DEBUG else "db://")
+CACHES = {"default": cache_config(CACHE_URL)}
+
+# axes before registry: its signal receivers run first, so a logged failure knows the lockout.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("registry"), "axes")
+MIDDLEWARE += [
+    "registry.security.LoginThrottleMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns an axes lockout into registry.security's page
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = "registry.security.failure_limit"  # LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "registry.security.cooloff"  # LOGIN_COOLOFF_MINUTES
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"
+AXES_USERNAME_CALLABLE = "registry.security.axes_username"
+AXES_LOCKOUT_CALLABLE = "registry.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "registry.security": {"level": envstr("SECURITY_LOG_LEVEL", "INFO")},
+}

@@ -1,9 +1,17 @@
 """POST /auth/token/ issues a token for username and password; DELETE revokes the one in use."""
 
+import math
+
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    ErrorDetail,
+    ParseError,
+    Throttled,
+    ValidationError,
+)
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -13,6 +21,7 @@ from api.authentication import TokenAuthentication
 from api.errors import ErrorSerializer
 from api.models import ApiToken
 from api.throttling import LoginThrottle
+from registry import security
 
 
 class CredentialsSerializer(serializers.Serializer):
@@ -23,6 +32,15 @@ class CredentialsSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once.")
     expires_at = serializers.DateTimeField()
+
+
+class LoginLocked(Throttled):
+    default_code = "locked"
+
+    def __init__(self, seconds):
+        super().__init__(wait=seconds)
+        minutes = max(1, math.ceil(seconds / 60))
+        self.detail = ErrorDetail(security.locked_message(minutes), self.default_code)
 
 
 class TokenView(APIView):
@@ -45,18 +63,40 @@ class TokenView(APIView):
 
     @extend_schema(
         request=CredentialsSerializer,
-        responses={201: TokenSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={
+            201: TokenSerializer,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            429: ErrorSerializer,
+        },
         auth=[],
     )
     def post(self, request):
         body = CredentialsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        username = body.validated_data["username"]
         user = authenticate(request, **body.validated_data)
+        if security.is_locked_out(request):  # django-axes refused or locked this attempt
+            raise LoginLocked(security.cooloff_minutes() * 60)
         if user is None or not user.is_active:
+            if user is not None:  # authenticate() refused nothing: log the inactive account
+                security.log_decision(request, username, security.FAILURE)
             raise AuthenticationFailed("Wrong username or password.")
+        security.reset_failures(request, username)
+        security.log_decision(request, username, security.SUCCESS)
         token, key = ApiToken.issue(user)
         data = TokenSerializer({"token": key, "expires_at": token.expires_at}).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+    def throttled(self, request, wait):
+        if request.method == "POST":
+            try:
+                data = request.data
+            except ParseError:
+                data = None
+            name = data.get("username") if isinstance(data, dict) else None
+            security.log_decision(request, name, security.LOCKED, reason="address-rate")
+        super().throttled(request, wait)
 
     @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
     def delete(self, request):
