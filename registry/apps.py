@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate, post_save
 
 
@@ -7,12 +8,15 @@ class RegistryConfig(AppConfig):
     verbose_name = "PMSC Registry"
 
     def ready(self):
+        from registry import sessions
         from registry.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="registry_role_groups")
         post_save.connect(
             _profile_saved, sender="registry.Profile", dispatch_uid="registry_profile_role"
         )
+        # Session timeouts and re-authentication count from the login (registry/sessions.py).
+        user_logged_in.connect(sessions.on_login, dispatch_uid="registry_sessions_login")
 
 
 def _profile_saved(sender, instance, **kwargs):
