@@ -31,6 +31,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         if token.expires_at <= timezone.now():
             raise exceptions.AuthenticationFailed("This token has expired; request a new one.")
+        token.touch()
         return token.user, token
 
     def authenticate_header(self, request):
