@@ -13,9 +13,9 @@ and the last password entry.
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth import SESSION_KEY, authenticate, logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
 
 LOGIN_AT = "_session_login_at"
@@ -76,7 +76,11 @@ class SessionTimeoutMiddleware:
             messages.info(request, reason)
             if request.path_info == resolve_url(settings.LOGIN_URL):
                 return self.get_response(request)
-            return redirect_to_login(request.get_full_path())
+            response = redirect_to_login(request.get_full_path())
+            if request.headers.get("HX-Request"):
+                # htmx would follow the redirect into a fragment: make it load the login page.
+                response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+            return response
         if session.get(LOGIN_AT) is None:  # a session from before these limits: starts now
             session[LOGIN_AT] = now
         if session.get(SEEN_AT) is None or now - session[SEEN_AT] >= ACTIVITY_RESOLUTION:
@@ -97,7 +101,10 @@ def mark_password_entered(request) -> None:
 
 
 class ReauthPasswordField(forms.CharField):
-    """The signed-in user's password, checked on clean: a wrong one is this field's error."""
+    """The signed-in user's password, checked on clean: a wrong one is this field's error.
+
+    Checked through authenticate(), like a login: failures send user_login_failed and count
+    towards a lockout (django-axes) exactly as wrong passwords at the login page do."""
 
     def __init__(self, user, request, **kwargs):
         self.user, self.request = user, request
@@ -116,7 +123,8 @@ class ReauthPasswordField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        if not self.user.check_password(value):
+        user = authenticate(self.request, username=self.user.get_username(), password=value)
+        if user is None or user.pk != self.user.pk:
             raise forms.ValidationError("That is not your password.", code="wrong_password")
         mark_password_entered(self.request)
         return value

@@ -159,3 +159,22 @@ def test_api_session_auth_follows_the_web_rule(client, regulator, licence, findi
     _password_entered_minutes_ago(api, 1)
     response = api.post(f"/api/v1/licences/{licence.pk}/suspend/", {"reason": "x"}, format="json")
     assert response.status_code == 200
+
+
+def test_a_wrong_reauth_password_is_a_failed_login(stale_regulator, licence):
+    from django.contrib.auth.signals import user_login_failed
+
+    failures = []
+
+    def failed(sender, credentials, request, **kwargs):
+        failures.append(credentials["username"])
+
+    user_login_failed.connect(failed)
+    try:
+        stale_regulator.post(
+            reverse("web:licence_action", args=[licence.pk]),
+            {"action": "suspend", "reason": "x", REAUTH_FIELD: "guess"},
+        )
+    finally:
+        user_login_failed.disconnect(failed)
+    assert failures == ["regulator"]

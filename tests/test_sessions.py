@@ -142,3 +142,10 @@ def test_a_session_from_before_the_limits_starts_counting_now(client):
 def test_anonymous_requests_are_untouched(client, db):
     assert client.get("/").status_code == 200
     assert sessions.SEEN_AT not in client.session
+
+
+def test_an_htmx_request_in_an_expired_session_loads_the_login_page(auditor_client):
+    with _travel(31):
+        response = auditor_client.get("/companies/options/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/login/?next=/companies/options/")
