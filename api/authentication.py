@@ -4,6 +4,8 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from registry.sessions import password_is_recent
+
 from .models import ApiToken, hash_key
 
 
@@ -29,11 +31,24 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         if token.expires_at <= timezone.now():
             raise exceptions.AuthenticationFailed("This token has expired; request a new one.")
+        token.touch()
         return token.user, token
 
     def authenticate_header(self, request):
         # Makes unauthenticated requests answer 401 (with this challenge) rather than 403.
         return self.keyword
+
+
+def require_recent_password(request) -> None:
+    """For licence transitions and waivers: a browser session (session authentication) follows
+    the web pages' rule and is refused while the password was entered more than REAUTH_MINUTES
+    ago; tokens are issued after a full login and are not affected."""
+    by_session = isinstance(request.successful_authenticator, authentication.SessionAuthentication)
+    if by_session and not password_is_recent(request._request):
+        raise exceptions.PermissionDenied(
+            "Enter your password again on the web page (or use a token) for this change.",
+            code="reauth_required",
+        )
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

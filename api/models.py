@@ -1,4 +1,6 @@
-"""API tokens: only a hash is stored, so a leaked database does not leak working credentials."""
+"""API tokens: only a hash is stored, so a leaked database does not leak working credentials.
+
+No part of the key is kept, shown, logged or audited: tokens are told apart by id and times."""
 
 import datetime as dt
 import hashlib
@@ -8,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
 def hash_key(key: str) -> str:
@@ -27,12 +31,11 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(
-        max_length=8, editable=False, help_text="First characters of the key, to tell tokens apart."
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Bookkeeping, written by a queryset update (not audited) at most every LAST_USED_RESOLUTION.
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -48,7 +51,7 @@ class ApiToken(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.prefix}… ({self.user})"
+        return f"API token {self.pk} of {self.user}"
 
     @classmethod
     def issue(cls, user, lifetime: dt.timedelta | None = None) -> tuple["ApiToken", str]:
@@ -59,11 +62,17 @@ class ApiToken(models.Model):
         token = cls.objects.create(
             user=user,
             key_hash=hash_key(key),
-            prefix=key[:8],
             created_at=now,
             expires_at=now + lifetime,
         )
         return token, key
+
+    def touch(self, now=None) -> None:
+        """Note a use of the token, at most once per LAST_USED_RESOLUTION (one UPDATE)."""
+        now = now or timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now
 
     def revoke(self) -> None:
         if self.revoked_at is None:

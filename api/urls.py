@@ -33,6 +33,7 @@ router.register("vetting", personnel.VettingViewSet, basename="vetting")
 router.register("hiring-checks", checks.HiringCheckViewSet, basename="hiringcheck")
 router.register("rules", checks.RuleViewSet, basename="rule")
 router.register("audit", audit.AuditEntryViewSet, basename="audit")
+router.register("auth/tokens", auth.OwnTokenViewSet, basename="apitoken")
 
 # The API's endpoints outside the router, as the root lists them: (path under v1/, view, URL
 # name, roles per method for a view that does not declare read_roles and write_roles).

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Session timeouts (see the "Sessions" block below): after authentication and messages.
+    "registry.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so its process_view (one transaction per writing request) runs after the CSRF check.
     "registry.audit.middleware.AuditMiddleware",
@@ -144,6 +146,18 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Sessions and re-authentication (registry/sessions.py, registry/credentials.py) -----------
+# A signed-in session ends SESSION_ABSOLUTE_HOURS after the login and after SESSION_IDLE_MINUTES
+# without a request; licence transitions and waivers ask for the password again when it was
+# last entered more than REAUTH_MINUTES ago. Sessions live in the database (so a password change
+# or deactivation can delete them); the cookie lasts no longer than the absolute limit.
+SESSION_ABSOLUTE_HOURS = envint("SESSION_ABSOLUTE_HOURS", 12)
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30)
+REAUTH_MINUTES = envint("REAUTH_MINUTES", 5)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,13 @@
-"""POST /auth/token/ issues a token for username and password; DELETE revokes the one in use."""
+"""POST /auth/token/ issues a token for username and password; DELETE revokes the one in use.
+GET /auth/tokens/ lists the caller's own tokens (never any part of a key); DELETE
+/auth/tokens/{id}/ revokes one of them."""
 
 import math
 
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import (
     AuthenticationFailed,
     ErrorDetail,
@@ -20,6 +23,7 @@ from rest_framework.views import APIView
 from api.authentication import TokenAuthentication
 from api.errors import ErrorSerializer
 from api.models import ApiToken
+from api.permissions import SIGNED_IN
 from api.throttling import LoginThrottle
 from registry import security
 
@@ -103,4 +107,41 @@ class TokenView(APIView):
         if not isinstance(request.auth, ApiToken):
             raise ValidationError({"non_field_errors": ["Authenticate with the token to revoke."]})
         request.auth.revoke()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OwnTokenSerializer(serializers.ModelSerializer):
+    active = serializers.SerializerMethodField(help_text="Not revoked and not expired.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "created_at", "expires_at", "last_used_at", "revoked_at", "active"]
+        extra_kwargs = {
+            "last_used_at": {"help_text": "Last request with the token (to within 5 minutes)."}
+        }
+
+    def get_active(self, token) -> bool:
+        return token.revoked_at is None and token.expires_at > timezone.now()
+
+
+class OwnTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The caller's own API tokens, newest first; DELETE revokes one (the row stays, revoked).
+    Another user's token answers 404."""
+
+    serializer_class = OwnTokenSerializer
+    filter_backends = []
+    read_roles = SIGNED_IN
+    write_roles = SIGNED_IN
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:  # the schema generator, anonymous callers
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+    def may_write(self, token) -> bool:
+        return True  # the queryset holds only the caller's own tokens
+
+    @extend_schema(responses={204: None, 401: ErrorSerializer, 404: ErrorSerializer})
+    def destroy(self, request, *args, **kwargs):
+        self.get_object().revoke()
         return Response(status=status.HTTP_204_NO_CONTENT)

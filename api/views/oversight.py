@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import filtersets as fs
+from api.authentication import require_recent_password
 from api.pagination import CursorPagination
 from api.permissions import REGULATORS, SIGNED_IN
 from api.serializers import oversight
@@ -56,6 +57,7 @@ class FindingViewSet(ReadOnlyRegistryViewSet):
 
         finding = self.get_object()
         self.check_write(finding)
+        require_recent_password(request)
         body = oversight.WaiverSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         waive_finding(finding, user=request.user, **body.validated_data)

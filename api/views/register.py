@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import filtersets as fs
+from api.authentication import require_recent_password
 from api.errors import ErrorSerializer
 from api.permissions import ADMINS, EVERYONE, REGULATORS, SIGNED_IN
 from api.serializers import checks, register
@@ -78,6 +79,7 @@ def _transition_action(name):
     def handler(self, request, pk=None):
         licence = self.get_object()
         self.check_write(licence)
+        require_recent_password(request)
         body = register.LicenceTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         transition(licence, name, actor=request.user, **body.validated_data)

@@ -7,6 +7,7 @@ from registry.choices import FindingState
 from registry.compliance import waive_finding
 from registry.errors import DomainError
 from registry.models import Finding, HiringCheck, StandingChange
+from registry.sessions import password_field_if_needed
 
 from .base import AccessAdmin
 
@@ -62,6 +63,7 @@ class FindingAdmin(ReadOnlyMixin, AccessAdmin):
             self.message_user(request, "Only open findings can be waived.", messages.WARNING)
             return None
         form = WaiverForm(request.POST if "apply" in request.POST else None)
+        password_field_if_needed(form, request)
         if form.is_valid():
             waived = 0
             for finding in queryset:

@@ -10,6 +10,7 @@ from registry.choices import LicenceState
 from registry.forms import LicenceTransitionForm
 from registry.models import Licence, LicenceEvent
 from registry.services.licensing import allowed_actions
+from registry.sessions import password_field_if_needed
 
 from .base import ServiceWritesAdmin
 
@@ -75,6 +76,7 @@ class LicenceAdmin(ServiceWritesAdmin):
         if not self.has_change_permission(request, licence):
             raise PermissionDenied(access.LICENCE_WRITE_REFUSAL)
         form = LicenceTransitionForm(request.POST or None, licence=licence)
+        password_field_if_needed(form, request)  # asks again for a password entered long ago
         if request.method == "POST" and form.is_valid() and form.apply(request.user):
             messages.success(request, form.success_message())
             return redirect("admin:registry_licence_change", licence.pk)

@@ -30,6 +30,11 @@ MASKED_NAME_PARTS = ("password", "secret", "token", "identity_hash", "api_key", 
 # Bookkeeping that changes on every save; not worth an entry on its own.
 IGNORED_ON_UPDATE = {"updated_at", "last_login"}
 EXTRA_AUDITED_MODELS = ["auth.User", "auth.Group", "api.ApiToken"]
+# Models whose entries show only these fields in clear; every other field is masked, so no part
+# of a credential (an API token's key, its hash) reaches the trail or its exports.
+CLEAR_FIELDS_ONLY = {
+    "api.apitoken": {"user", "created_at", "expires_at", "revoked_at", "last_used_at"},
+}
 
 
 class Change(NamedTuple):
@@ -297,12 +302,15 @@ def _current_m2m_ids(through, instance, reverse, model) -> list:
     return list(ids)
 
 
-def _masked(name: str) -> bool:
+def _masked(name: str, model=None) -> bool:
+    clear = CLEAR_FIELDS_ONLY.get(model._meta.label_lower) if model is not None else None
+    if clear is not None and name not in clear:
+        return True
     return any(part in name for part in MASKED_NAME_PARTS)
 
 
 def _value(field, value):
-    if _masked(field.name) and value not in (None, ""):
+    if _masked(field.name, getattr(field, "model", None)) and value not in (None, ""):
         return MASK
     return _jsonable(value)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import contracts, dashboard, hiring, history, public, regulator
+from .views import account, contracts, dashboard, hiring, history, public, regulator
 
 app_name = "web"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("companies/<int:company_pk>/sanctions/new/", regulator.sanction_new, name="sanction_new"),
     path("findings/<int:pk>/waive/", regulator.finding_waive, name="finding_waive"),
     path("history/<str:kind>/<int:pk>/", history.object_history, name="history"),
+    path("account/tokens/", account.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
 ]
 
 # Outside the "web" namespace: Django's auth settings and views refer to them by these names.

@@ -14,6 +14,7 @@ from registry.choices import FindingState, LicenceState, Role, Severity
 from registry.compliance import waive_finding
 from registry.errors import DomainError
 from registry.models import Incident, Sanction
+from registry.sessions import password_field_if_needed
 
 from ..forms import IncidentForm, LicenceActionForm, SanctionForm, WaiveForm
 from ..permissions import REGULATOR, role_required
@@ -68,6 +69,7 @@ def licence_action(request, pk):
     if not access.can_write_licence(v, licence):
         raise PermissionDenied(access.LICENCE_WRITE_REFUSAL)
     form = LicenceActionForm(request.POST or None, licence=licence)
+    password_field_if_needed(form, request)  # asks again for a password entered long ago
     if request.method == "POST" and form.is_valid() and form.apply(request.user):
         messages.success(request, form.success_message())
         return redirect("web:company", licence.company_id)
@@ -129,6 +131,7 @@ def finding_waive(request, pk):
     finding = get_object_or_404(access.findings(v).select_related("company"), pk=pk)
     _require_regulates(v, finding.company_id)
     form = WaiveForm(request.POST or None)
+    password_field_if_needed(form, request)
     if request.method == "POST" and form.is_valid():
         try:
             waive_finding(
