@@ -183,3 +183,15 @@ def test_a_session_without_its_second_factor_is_anonymous_to_the_api(world, regu
     response = client.get("/api/v1/contracts/")
     assert response.status_code == 401
     assert client.get(f"/api/v1/companies/{world.company.pk}/").status_code == 200  # public
+
+
+def test_the_schema_documents_the_otp_field():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    request = schema["components"]["schemas"]["CredentialsRequest"]
+    assert "otp" in request["properties"] and "otp" not in request["required"]
+    assert "recovery" in request["properties"]["otp"]["description"]
+    post = schema["paths"]["/api/v1/auth/token/"]["post"]
+    assert "otp" in post["description"] and "400" in post["responses"]
+    assert "cookieAuth" in schema["components"]["securitySchemes"]
