@@ -43,11 +43,12 @@ def test_a_regulator_gives_a_code_after_the_password(regulator):
     assert page.status_code == 302 and page.url.startswith("/login/verify/")
     form = client.get(response.url)
     assert form.status_code == 200 and b'autocomplete="one-time-code"' in form.content
+    assert b">Work queue<" not in form.content  # the menu is the public one until verified
     before = client.session.session_key
     done = client.post(response.url, {"code": f.totp_code(device), "next": "/queue/"})
     assert done.status_code == 302 and done.url == "/queue/"
     assert client.session.session_key != before  # a new session key once verified
-    assert client.get("/queue/").status_code == 200
+    assert b">Work queue<" in client.get("/queue/").content
 
 
 def test_a_wrong_code_is_refused(regulator):
@@ -199,3 +200,16 @@ def test_the_admin_site_itself_refuses_an_unverified_session(admin_user, regulat
         user.is_verified = lambda u=user: u.otp_device is not None
         request.user = user
         assert admin.site.has_permission(request) is verified
+
+
+def test_wrong_codes_slow_enrolment_down_too(regulator, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    client, response = password_login("regulator")
+    client.get(response.url)
+    device = TOTPDevice.objects.get(user=regulator, confirmed=False)
+    right = f.totp_code(device)
+    client.post(response.url, {"code": f"{(int(right) + 1) % 1_000_000:06d}"})
+    refused = client.post(response.url, {"code": right})
+    assert refused.status_code == 200 and b"Too many wrong codes" in refused.content
+    device.refresh_from_db()
+    assert not device.confirmed

@@ -114,7 +114,9 @@ def enrol(request):
     device = twofactor.start_enrolment(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(twofactor.normalise(form.cleaned_data["code"])):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("code", twofactor.THROTTLED)
+        elif device.verify_token(twofactor.normalise(form.cleaned_data["code"])):
             codes = twofactor.confirm_enrolment(device)
             twofactor.mark_verified(request, device)
             return render(
@@ -122,7 +124,10 @@ def enrol(request):
                 "registration/otp_recovery_codes.html",
                 {"codes": [twofactor.display_code(c) for c in codes], "next": _next_url(request)},
             )
-        form.add_error("code", "That code is wrong or has expired: check the secret and try again.")
+        else:
+            form.add_error(
+                "code", "That code is wrong or has expired: check the secret and try again."
+            )
     context = {
         "form": form,
         "next": _next_url(request),
