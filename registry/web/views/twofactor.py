@@ -145,6 +145,6 @@ def enrol_qr(request):
     device = twofactor.authenticator(request.user, confirmed=False)
     if device is None or twofactor.authenticator(request.user) is not None:
         raise Http404
-    out = io.BytesIO()
-    segno.make(device.config_url, error="m").save(out, kind="svg", scale=5, border=2)
+    qr, out = segno.make(device.config_url, error="m"), io.BytesIO()
+    qr.save(out, kind="svg", scale=5, border=2)
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")
