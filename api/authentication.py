@@ -1,9 +1,11 @@
 """`Authorization: Token <key>` authentication against hashed, expiring, revocable tokens."""
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from registry import twofactor
 from registry.sessions import password_is_recent
 
 from .models import ApiToken, hash_key
@@ -49,6 +51,32 @@ def require_recent_password(request) -> None:
             "Enter your password again on the web page (or use a token) for this change.",
             code="reauth_required",
         )
+
+
+class OTPSessionAuthentication(authentication.SessionAuthentication):
+    """Session authentication (with its CSRF check) that ignores a session of a regulator,
+    auditor or administrator who has not given their second factor: such a caller is anonymous
+    to the API until the session is verified (registry.twofactor)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None or twofactor.lacks_second_factor(result[0]):
+            return None
+        return result
+
+
+class OTPSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.OTPSessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "The web session; regulators, auditors and administrators need a "
+            "session verified with their second factor.",
+        }
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",  # two-factor: see "Two-factor authentication" below
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "registry",
     "registry.audit",
     "api",
@@ -55,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor: marks request.user verified, then holds back unverified users of OTP roles.
+    "django_otp.middleware.OTPMiddleware",
+    "registry.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Session timeouts (see the "Sessions" block below): after authentication and messages.
     "registry.sessions.SessionTimeoutMiddleware",
@@ -169,6 +175,16 @@ LOGGING = {
 # Licences that end within this many days are reported as expiring (LIC-EXPIRING).
 LICENCE_EXPIRY_WARNING_DAYS = envint("LICENCE_EXPIRY_WARNING_DAYS", 90)
 
+# --- Two-factor authentication (registry/twofactor.py) ---------------------------------------
+# Regulators, auditors and administrators sign in with a password and then a TOTP code (or a
+# one-time recovery code), on the web, in the admin and for an API token.
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "PMSC Registry")
+# The admin's device pages do not show TOTP secrets or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# After a wrong code the device refuses codes for 2**(n-1) seconds (n wrong codes in a row).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 # --- REST API (api/) --------------------------------------------------------------------------
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 500)
@@ -177,7 +193,8 @@ REST_FRAMEWORK = {
     # Token first: its challenge makes a request without credentials answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Session authentication that ignores a session still waiting for its second factor.
+        "api.authentication.OTPSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -1,9 +1,28 @@
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
+from registry import twofactor
 from registry.choices import Role
 
 from . import factories as f
 from .write_guard import writes_only_through_services  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch):
+    """client.force_login(user) (and client.login) stands for a complete sign-in: for the roles
+    that need a second factor the session is also marked verified, with an authenticator made
+    for the user if they have none. Tests of the sign-in steps themselves post to /login/."""
+    password_only = Client._login
+
+    def _login(self, user, backend=None):
+        password_only(self, user, backend)
+        fresh = User.objects.select_related("profile").get(pk=user.pk)  # no cached viewer
+        if twofactor.needs_otp(fresh):
+            f.mark_session_verified(self, fresh)
+
+    monkeypatch.setattr(Client, "_login", _login)
 
 
 @pytest.fixture

@@ -315,3 +315,40 @@ class HiringCheckFactory(factory.django.DjangoModelFactory):
     start = factory.LazyFunction(TODAY)
     end = factory.LazyFunction(lambda: TODAY() + dt.timedelta(days=90))
     verdict = "cleared"
+
+
+# --- Two-factor authentication (registry.twofactor) ---------------------------------------
+
+
+def totp_device(user, key=None):
+    """A confirmed authenticator (TOTP device) for `user`; `key` is hex (a random one if None)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    extra = {"key": key} if key else {}
+    return TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True, **extra)
+
+
+def totp_code(device, steps=0) -> str:
+    """The device's current 6-digit code (`steps` time steps ahead: a code is accepted once, so
+    a second sign-in within the same 30 seconds needs the next one; one step ahead is allowed)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def mark_session_verified(client, user):
+    """Make a signed-in test client's session verified with the user's authenticator, as the
+    second sign-in step does (django-otp keeps the device's id in the session)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from registry import twofactor
+
+    device = twofactor.authenticator(user) or totp_device(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

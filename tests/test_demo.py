@@ -122,6 +122,43 @@ class TestLoadedDemo:
         assert set(mission.missions.values_list("acronym", flat=True)) == {"UNISOM", "AUTSM"}
         assert User.objects.get(username="admin").is_superuser
 
+    def test_demo_users_of_two_factor_roles_have_the_documented_authenticators(self):
+        from base64 import b32encode
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from registry.audit.models import AuditEntry
+        from registry.demo import DEMO_TOTP_SECRETS
+
+        devices = TOTPDevice.objects.filter(confirmed=True).select_related("user")
+        assert {d.user.username: b32encode(d.bin_key).decode() for d in devices} == (
+            DEMO_TOTP_SECRETS
+        )
+        assert set(DEMO_TOTP_SECRETS) == {"regulator", "auditor", "admin"}  # not mission staff
+        # Not in the audit log (its entries would show the secret).
+        assert not AuditEntry.objects.filter(object_type__startswith="otp_").exists()
+
+
+def test_demo_totp_prints_the_code_an_authenticator_app_shows(capsys):
+    from registry import twofactor
+
+    load_demo(FIXTURE, today=TODAY)
+    call_command("demo_totp", "auditor")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
+    assert twofactor.verify(User.objects.get(username="auditor"), code) is not None
+    with pytest.raises(CommandError):
+        call_command("demo_totp", "mission")
+
+
+def test_demo_totp_refuses_an_authenticator_that_is_not_the_demo_one():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    load_demo(FIXTURE, today=TODAY)
+    TOTPDevice.objects.filter(user__username="admin").update(key="00" * 20)
+    with pytest.raises(CommandError, match="not the demo one"):
+        call_command("demo_totp", "admin")
+
 
 def test_load_demo_command_only_into_an_empty_database(capsys):
     call_command("load_demo", "--if-empty")

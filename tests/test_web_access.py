@@ -65,10 +65,14 @@ def test_navigation_shows_only_what_the_role_may_use(as_role, role, visible, hid
 
 
 def test_login_and_logout(client, regulator):
+    device = f.totp_device(regulator)
     response = client.post(
         reverse("login"),
         {"username": "regulator", "password": "correct-horse-battery", "next": "/queue/"},
     )
+    # A regulator gives a second factor after the password (tests/test_twofactor.py).
+    assert response.status_code == 302 and response["Location"].startswith("/login/verify/")
+    response = client.post(response["Location"], {"code": f.totp_code(device), "next": "/queue/"})
     assert response.status_code == 302 and response["Location"] == "/queue/"
     assert client.get("/queue/").status_code == 200
     client.post(reverse("logout"))

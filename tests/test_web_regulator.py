@@ -212,8 +212,9 @@ def test_company_page_for_a_regulator_runs_a_fixed_number_of_queries(
     grow = lambda: add_rows(10)  # noqa: E731
 
     url = reverse("web:company", args=[company.pk])
-    # 28 + 2: the standing history and the licence history (one query each, last 20 rows).
-    assert_fixed_queries(reg_client, url, grow, 30, django_assert_max_num_queries)
+    # 28 + 2: the standing history and the licence history (one query each, last 20 rows);
+    # + 1: the session's second-factor device (django-otp).
+    assert_fixed_queries(reg_client, url, grow, 31, django_assert_max_num_queries)
 
 
 def test_an_admin_names_the_imposing_authority(client, admin_user, company, authority):

@@ -1,6 +1,6 @@
-"""POST /auth/token/ issues a token for username and password; DELETE revokes the one in use.
-GET /auth/tokens/ lists the caller's own tokens (never any part of a key); DELETE
-/auth/tokens/{id}/ revokes one of them."""
+"""POST /auth/token/ issues a token for username and password (and, for regulators, auditors and
+administrators, a two-factor code); DELETE revokes the one in use. GET /auth/tokens/ lists the
+caller's own tokens (never any part of a key); DELETE /auth/tokens/{id}/ revokes one of them."""
 
 import math
 
@@ -25,12 +25,19 @@ from api.errors import ErrorSerializer
 from api.models import ApiToken
 from api.permissions import SIGNED_IN
 from api.throttling import LoginThrottle
-from registry import security
+from registry import security, twofactor
+
+OTP_HELP = (
+    "Regulators, auditors and administrators only, and then required: the 6-digit code of "
+    "their authenticator app (TOTP), or one of their one-time recovery codes. Enrol an "
+    "authenticator by logging in on the web first. Ignored for mission staff."
+)
 
 
 class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+    otp = serializers.CharField(max_length=32, required=False, help_text=OTP_HELP)
 
 
 class TokenSerializer(serializers.Serializer):
@@ -74,11 +81,16 @@ class TokenView(APIView):
             429: ErrorSerializer,
         },
         auth=[],
+        description="Issue a token for a username and password. Regulators, auditors and "
+        "administrators also send `otp`: a current code of their authenticator app or an unused "
+        "recovery code. Without it, or with a wrong one, the answer is 400 with an error under "
+        "`fields.otp`, and no token is issued.",
     )
     def post(self, request):
         body = CredentialsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         username = body.validated_data["username"]
+        code = body.validated_data.pop("otp", "")
         user = authenticate(request, **body.validated_data)
         if security.is_locked_out(request):  # django-axes refused or locked this attempt
             raise LoginLocked(security.cooloff_minutes() * 60)
@@ -86,6 +98,8 @@ class TokenView(APIView):
             if user is not None:  # authenticate() refused nothing: log the inactive account
                 security.log_decision(request, username, security.FAILURE)
             raise AuthenticationFailed("Wrong username or password.")
+        if twofactor.needs_otp(user):
+            _check_second_factor(user, code)
         security.reset_failures(request, username)
         security.log_decision(request, username, security.SUCCESS)
         token, key = ApiToken.issue(user)
@@ -145,3 +159,15 @@ class OwnTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     def destroy(self, request, *args, **kwargs):
         self.get_object().revoke()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _check_second_factor(user, code: str) -> None:
+    if twofactor.authenticator(user) is None:
+        raise ValidationError(
+            {"otp": ["Two-factor authentication is not set up: log in on the web to enrol."]}
+        )
+    if not twofactor.normalise(code):
+        raise ValidationError({"otp": ["Your role needs a two-factor code to get a token."]})
+    device, error = twofactor.check(user, code)
+    if device is None:
+        raise ValidationError({"otp": [error]})

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import User
 
+from registry import twofactor
 from registry.models import Profile
 
 
@@ -30,3 +31,14 @@ class UserAdmin(DjangoUserAdmin):
 
 admin.site.site_header = "PMSC Registry administration"
 admin.site.site_title = "PMSC Registry"
+
+_staff_permission = admin.site.has_permission
+
+
+def _has_permission(request) -> bool:
+    """Staff, and for regulators, auditors and administrators a session verified with their
+    second factor (registry.twofactor; SecondFactorMiddleware also sends them to verify)."""
+    return _staff_permission(request) and not twofactor.lacks_second_factor(request.user)
+
+
+admin.site.has_permission = _has_permission

@@ -14,3 +14,12 @@ DEMO_USERS = {
     "auditor": "auditor-demo-2025",
     "admin": "admin-demo-2025",
 }
+
+# Demo-only two-factor secrets (base32, as authenticator apps take them), documented in README.md,
+# for the roles that need a second factor. `manage.py demo_totp <username>` prints the current
+# code. Real users enrol their own authenticator at their first sign-in.
+DEMO_TOTP_SECRETS = {
+    "regulator": "SUZ7VPWUC5J3SJDTSMUBR4YIZOPVJ3W3",
+    "auditor": "5WAIRPHZYPMWM4ZLSC4R6M5Y2EISBYH7",
+    "admin": "JQ3NWCJUSOS6ISD6FJSGRTUKLN4XFUEH",
+}

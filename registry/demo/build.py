@@ -8,11 +8,12 @@ scenarios.py; filler companies and the bulk of contracts come from a seeded rand
 import datetime as dt
 import json
 import random
+from base64 import b32decode
 
 from registry.choices import SERVICE_CATALOGUE, ContractStatus, LicenceState
 from registry.services.licensing import TRANSITIONS
 
-from . import DEMO_USERS
+from . import DEMO_TOTP_SECRETS, DEMO_USERS
 
 ANCHOR = dt.date(2026, 1, 15)
 SEED = 20260115
@@ -75,6 +76,13 @@ class Builder:
             demo_password=DEMO_USERS[username],
         )
         self.users[username] = pk
+        if username in DEMO_TOTP_SECRETS:
+            # The demo user's authenticator (django-otp stores the secret in hex).
+            key = b32decode(DEMO_TOTP_SECRETS[username]).hex()
+            self.add(
+                "otp_totp.totpdevice",
+                {"user": pk, "name": "authenticator app (demo)", "confirmed": True, "key": key},
+            )
         return pk
 
     def company(self, key, name, country, authority, reg, services, **fields):

@@ -96,7 +96,13 @@ def load_demo(path, today: dt.date | None = None) -> int:
 def _record(by_model: dict, m2m_rows: dict) -> None:
     """Bulk inserts send no signals: write their audit entries in bulk (one per row, and one per
     record for its many-to-many links). The channel and actor come from the command's context."""
-    changes = [audit.created(obj) for instances in by_model.values() for obj in instances]
+    audited = set(audit.audited_models())  # not, e.g., the demo's two-factor devices
+    changes = [
+        audit.created(obj)
+        for model, instances in by_model.items()
+        if model in audited
+        for obj in instances
+    ]
     owners = {(type(obj), obj.pk): obj for instances in by_model.values() for obj in instances}
     for field, pairs in m2m_rows.items():
         targets: dict = {}

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from registry import access
+from registry import access, twofactor
 from registry.choices import Role
 
 MISSION = (Role.MISSION_STAFF, Role.ADMIN)
@@ -45,9 +45,11 @@ NAVIGATION = [
 
 
 def navigation(request):
-    """Context processor: the viewer and the menu entries their role may use."""
+    """Context processor: the viewer and the menu entries their role may use (the public ones
+    only while a role that needs a second factor has not given it)."""
     v = access.viewer(request.user)
-    items = [(name, label) for name, label, roles in NAVIGATION if roles is None or v.role in roles]
+    role = access.PUBLIC if twofactor.lacks_second_factor(request.user) else v.role
+    items = [(name, label) for name, label, roles in NAVIGATION if roles is None or role in roles]
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match and match.namespace else None
     role_label = "Public" if v.is_public else Role(v.role).label

@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, contracts, dashboard, hiring, history, public, regulator
+from registry.twofactor import otp_exempt
+
+from .views import account, contracts, dashboard, hiring, history, public, regulator, twofactor
 
 app_name = "web"
 
@@ -30,6 +32,10 @@ urlpatterns = [
 
 # Outside the "web" namespace: Django's auth settings and views refer to them by these names.
 auth_urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The password step; regulators, auditors and admins go on to a second factor (twofactor).
+    path("login/", otp_exempt(twofactor.LoginView.as_view()), name="login"),
+    path("login/verify/", twofactor.verify, name="otp_verify"),
+    path("login/enrol/", twofactor.enrol, name="otp_enrol"),
+    path("login/enrol/qr.svg", twofactor.enrol_qr, name="otp_qr"),
+    path("logout/", otp_exempt(auth_views.LogoutView.as_view()), name="logout"),
 ]

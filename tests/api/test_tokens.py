@@ -1,20 +1,33 @@
-"""Tokens: issued for username and password, stored hashed, expiring, revocable; sessions work."""
+"""Tokens: issued for username and password (and a second factor for the roles that need one),
+stored hashed, expiring, revocable; sessions work."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
 
+from .. import factories as f
+
 pytestmark = pytest.mark.django_db
 
 
-def _login(client, username="auditor", password="correct-horse-battery"):
-    return client.post(
-        "/api/v1/auth/token/", {"username": username, "password": password}, format="json"
-    )
+@pytest.fixture(autouse=True)
+def auditor_device(auditor):
+    return f.totp_device(auditor)
+
+
+def _login(client, username="auditor", password="correct-horse-battery", otp=None):
+    """A token request; the auditor's current code is sent unless `otp` says otherwise."""
+    if otp is None and username == "auditor":
+        otp = f.totp_code(TOTPDevice.objects.get(user__username="auditor"))
+    body = {"username": username, "password": password}
+    if otp:
+        body["otp"] = otp
+    return client.post("/api/v1/auth/token/", body, format="json")
 
 
 def test_it_issues_a_working_token_and_stores_only_its_hash(world, auditor):
@@ -173,3 +186,98 @@ def test_the_token_list_and_revocation_are_in_the_schema():
     assert "get" in paths["/api/v1/auth/tokens/"]
     assert "delete" in paths["/api/v1/auth/tokens/{id}/"]
     assert "get" not in paths["/api/v1/auth/tokens/{id}/"]
+
+
+# --- The second factor -----------------------------------------------------------------------
+
+
+def _otp_error(response):
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["status"] == 400 and set(body["fields"]) == {"otp"}
+    return body["fields"]["otp"][0]
+
+
+def test_a_role_with_two_factor_gets_no_token_without_a_code(world, auditor):
+    assert "needs a two-factor code" in _otp_error(_login(APIClient(), otp=""))
+    assert not ApiToken.objects.exists()
+
+
+def test_a_wrong_code_is_refused_and_issues_no_token(world, auditor, auditor_device):
+    right = f.totp_code(auditor_device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    assert "wrong or has expired" in _otp_error(_login(APIClient(), otp=wrong))
+    assert "wrong or has expired" in _otp_error(_login(APIClient(), otp="not-a-code"))
+    assert not ApiToken.objects.exists()
+
+
+def test_a_code_is_accepted_once(world, auditor, auditor_device, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    code = f.totp_code(auditor_device)
+    assert _login(APIClient(), otp=code).status_code == 201
+    assert "wrong or has expired" in _otp_error(_login(APIClient(), otp=code))
+    assert ApiToken.objects.count() == 1
+
+
+def test_wrong_codes_slow_the_device_down(world, auditor, auditor_device):
+    _login(APIClient(), otp="000000" if f.totp_code(auditor_device) != "000000" else "111111")
+    # The right code within the delay that follows a wrong one is refused too.
+    assert "Too many wrong codes" in _otp_error(_login(APIClient()))
+
+
+def test_a_recovery_code_works_once(world, auditor):
+    from registry import twofactor
+
+    codes = twofactor.new_recovery_codes(auditor)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    shown = twofactor.display_code(codes[0]).upper()  # as typed: dashes, capitals
+    assert _login(APIClient(), otp=shown).status_code == 201
+    assert "wrong or has expired" in _otp_error(_login(APIClient(), otp=codes[0]))
+    assert twofactor.recovery_codes_left(auditor) == 9
+
+
+def test_without_an_enrolled_authenticator_no_token(world, regulator):
+    response = _login(APIClient(), username="regulator", otp="123456")
+    assert "not set up" in _otp_error(response)
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["regulator", "admin"])
+def test_regulators_and_admins_need_a_code_too(world, users, role):
+    device = f.totp_device(users[role])
+    assert "needs a two-factor code" in _otp_error(_login(APIClient(), username=role, otp=""))
+    response = _login(APIClient(), username=role, otp=f.totp_code(device))
+    assert response.status_code == 201
+
+
+def test_mission_staff_sign_in_with_a_password_only(world, mission_officer):
+    response = _login(APIClient(), username="officer")
+    assert response.status_code == 201
+
+
+def test_wrong_password_is_401_whatever_the_code(world, auditor_device):
+    response = _login(APIClient(), password="nope", otp=f.totp_code(auditor_device))
+    assert response.status_code == 401
+
+
+def test_a_session_without_its_second_factor_is_anonymous_to_the_api(world, regulator):
+    client = APIClient()
+    f.totp_device(regulator)
+    credentials = {"username": "regulator", "password": "correct-horse-battery"}
+    login = client.post("/login/", credentials, format="multipart")
+    assert login.status_code == 302 and login.url.startswith("/login/verify/")
+    response = client.get("/api/v1/contracts/")
+    assert response.status_code == 401
+    assert client.get(f"/api/v1/companies/{world.company.pk}/").status_code == 200  # public
+
+
+def test_the_schema_documents_the_otp_field():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    request = schema["components"]["schemas"]["CredentialsRequest"]
+    assert "otp" in request["properties"] and "otp" not in request["required"]
+    assert "recovery" in request["properties"]["otp"]["description"]
+    post = schema["paths"]["/api/v1/auth/token/"]["post"]
+    assert "otp" in post["description"] and "400" in post["responses"]
+    assert "cookieAuth" in schema["components"]["securitySchemes"]
