@@ -10,6 +10,16 @@ from .write_guard import writes_only_through_services  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle and lockout counts live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_gives_the_second_factor(monkeypatch):
     """client.force_login(user) (and client.login) stands for a complete sign-in: for the roles
     that need a second factor the session is also marked verified, with an authenticator made
