@@ -9,6 +9,8 @@ from api.models import ApiToken
 from registry.audit.models import AuditEntry
 from registry.audit.recorder import MASK
 
+from .. import factories as f
+
 pytestmark = pytest.mark.django_db
 
 
@@ -23,9 +25,10 @@ def _leaks(key, text: str) -> set[str]:
 def test_no_slice_of_the_key_in_the_audit_trail_exports_or_logs(world, auditor, caplog):
     caplog.set_level(logging.DEBUG)
     client = APIClient()
+    code = f.totp_code(f.totp_device(auditor))  # auditors sign in with a second factor
     response = client.post(
         "/api/v1/auth/token/",
-        {"username": "auditor", "password": "correct-horse-battery"},
+        {"username": "auditor", "password": "correct-horse-battery", "otp": code},
         format="json",
     )
     assert response.status_code == 201
