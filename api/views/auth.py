@@ -4,7 +4,6 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 from api.authentication import TokenAuthentication
 from api.errors import ErrorSerializer
 from api.models import ApiToken
+from api.parsers import StrictJSONParser
 from api.throttling import LoginThrottle
 
 
@@ -27,7 +27,7 @@ class TokenSerializer(serializers.Serializer):
 
 class TokenView(APIView):
     throttle_classes = [LoginThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     def get_authenticators(self):
         # No session authentication (and so no CSRF) on the login call itself.

@@ -10,12 +10,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from api.errors import PreconditionFailed
+from api.parsers import StrictJSONParser
 from api.permissions import EVERYONE
 from registry import access
 from registry.audit.queries import history_params
@@ -36,7 +36,7 @@ class RegistryMixin:
     """Declare `queryset_fn` (a registry.access function), `serializer_class`, `filterset_class`,
     `read_roles`, `write_roles` and `write_rule`; the rest is shared."""
 
-    parser_classes = [JSONParser]  # anything else answers 415
+    parser_classes = [StrictJSONParser]  # anything else answers 415
     queryset_fn = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
