@@ -40,3 +40,25 @@ def envlist(name: str, default: list[str]) -> list[str]:
 def envstr(name: str, default: str | None = None) -> str | None:
     raw = os.environ.get(name)
     return default if raw is None or raw == "" else raw
+
+
+def check_secret(name: str, value: str, min_length: int, min_unique: int = 10) -> str:
+    """`value` if strong enough for production, else ImproperlyConfigured naming `name`: at least
+    `min_length` characters, `min_unique` distinct ones, and not all of one class (all digits,
+    all letters...)."""
+    problems = []
+    if len(value) < min_length:
+        problems.append(f"at least {min_length} characters (it has {len(value)})")
+    if len(set(value)) < min_unique:
+        problems.append(f"at least {min_unique} different characters")
+    classes = [str.isdigit, str.islower, str.isupper]
+    if any(all(test(ch) for ch in value) for test in classes):
+        problems.append(
+            "more than one kind of character (not only digits, only lower or only upper case)"
+        )
+    if problems:
+        raise ImproperlyConfigured(
+            f"{name} is too weak for production (DEBUG off): it needs {'; '.join(problems)}."
+            " Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    return value
