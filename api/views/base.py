@@ -66,6 +66,18 @@ class RegistryMixin:
         if not self.may_write(obj):
             raise PermissionDenied(records.refusal(type(obj)))
 
+    def check_if_match(self, instance) -> None:
+        """412 when the request's If-Match is not the record's current ETag (the one its detail
+        answers); the row is locked first, so nobody changes it between the check and the write.
+        No If-Match: no check."""
+        if_match = self.request.headers.get("If-Match")
+        if not if_match:
+            return
+        list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
+        current = self.get_object()
+        if not _matches(if_match, etag_for(self.get_serializer(current).data)):
+            raise PreconditionFailed()
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         data = self.get_serializer(instance).data

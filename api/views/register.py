@@ -78,6 +78,7 @@ def _transition_action(name):
     def handler(self, request, pk=None):
         licence = self.get_object()
         self.check_write(licence)
+        self.check_if_match(licence)
         body = register.LicenceTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         transition(licence, name, actor=request.user, **body.validated_data)
@@ -90,6 +91,9 @@ def _transition_action(name):
         request=register.LicenceTransitionSerializer,
         responses={
             200: register.LicenceSerializer,
+            412: OpenApiResponse(
+                ErrorSerializer, description="If-Match does not match the licence's ETag."
+            ),
             409: OpenApiResponse(
                 ErrorSerializer, description="Not allowed from the current state."
             ),
