@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -19,6 +19,7 @@ from api.parsers import StrictJSONParser
 from api.permissions import EVERYONE
 from registry import access
 from registry.audit.queries import history_params
+from registry.filters import INTEGER_FIELDS, strict_id
 from registry.services import records
 
 
@@ -53,6 +54,18 @@ class RegistryMixin:
         return queryset.select_related(*self.select_related).prefetch_related(
             *self.prefetch_related
         )
+
+    def get_object(self):
+        """A path id that is not ASCII digits within the 64-bit range (/companies/١٢/,
+        /companies/9223372036854775808/) is not found, never another record nor a 500."""
+        field = self.lookup_field
+        model = self.get_queryset().model
+        model_field = model._meta.pk if field == "pk" else model._meta.get_field(field)
+        if isinstance(model_field, INTEGER_FIELDS):
+            value = self.kwargs.get(self.lookup_url_kwarg or field)
+            if strict_id(value) is None:
+                raise NotFound()
+        return super().get_object()
 
     def may_write(self, obj) -> bool:
         """The record's write rule (registry.access.WRITE_RULES, or the view's `write_rule` for

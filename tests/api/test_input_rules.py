@@ -8,8 +8,6 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from .. import factories as f
-
 pytestmark = pytest.mark.django_db
 
 postgres_only = pytest.mark.skipif(
@@ -53,7 +51,7 @@ def test_deep_object_in_a_field_is_a_400(world, client_for):
 
 
 def test_brackets_inside_strings_do_not_count_as_depth(world, client_for):
-    body = json.dumps({"username": "[" * 100, "password": "{\"" * 200})
+    body = json.dumps({"username": "[" * 100, "password": '{"' * 200})
     response = client_for("public").generic(
         "POST", "/api/v1/auth/token/", body, content_type="application/json"
     )
@@ -75,3 +73,102 @@ def test_oversized_body_is_a_json_413(world, client_for, caplog):
 def test_api_body_limit_setting(world, client_for):
     response = client_for("admin").post("/api/v1/contracts/", {"title": "x" * 2000}, format="json")
     _error(response, 413)
+
+
+# --- 2. strict ids, dates, numbers and paging ---------------------------------------------------
+
+BIG = str(2**63)  # one past the 64-bit signed range: SQLite overflowed on it
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        (f"/api/v1/contracts/?id={BIG}", "id"),
+        (f"/api/v1/contracts/?company={BIG}", "company"),
+        (f"/api/v1/licences/?company=3,{BIG}", "company"),
+        (f"/api/v1/licences/?id={BIG}", "id"),
+        (f"/api/v1/companies/?registering_authority={BIG}", "registering_authority"),
+        (f"/api/v1/audit/?company={BIG}", "company"),
+        (f"/api/v1/audit/?actor={BIG}", "actor"),
+        ("/api/v1/contracts/?company=²", "company"),
+        ("/api/v1/contracts/?company=①", "company"),
+        ("/api/v1/contracts/?company=١٢", "company"),
+        ("/api/v1/contracts/?value_min=١٢", "value_min"),
+        ("/api/v1/contracts/?active_on=", "active_on"),
+        ("/api/v1/contracts/?active_on=2026-13-01", "active_on"),
+        ("/api/v1/contracts/?active_on=٢٠٢٦-٠٥-٠١", "active_on"),
+        ("/api/v1/licences/?expires_before=", "expires_before"),
+        ("/api/v1/audit/?since=", "since"),
+        ("/api/v1/hiring-checks/?asked_after=yesterday", "asked_after"),
+        ("/api/v1/contracts/?armed=yes", "armed"),
+        ("/api/v1/companies/?page_size=abc", "page_size"),
+        ("/api/v1/companies/?page_size=0", "page_size"),
+        ("/api/v1/companies/?page_size=²", "page_size"),
+        ("/api/v1/contracts/?page_size=-5", "page_size"),
+        ("/api/v1/companies/?page=abc", "page"),
+        ("/api/v1/companies/?page=①", "page"),
+        ("/api/v1/contracts/?cursor=garbage", "cursor"),
+        ("/api/v1/audit/?cursor=cD1hYmM%3D", "cursor"),  # p=abc: not a sequence number
+    ],
+)
+def test_malformed_parameters_are_a_400_naming_them(world, client_for, url, param):
+    _error(client_for("admin").get(url), 400, param)
+
+
+@pytest.mark.parametrize("value", ["²", "①", "١٢"])
+def test_unicode_digits_in_status_authority_are_not_an_id(world, client_for, value):
+    number = world.licence.number
+    response = client_for("regulator").get(
+        "/api/v1/status/", {"licence_number": number, "authority": value}
+    )
+    _error(response, 404)  # an acronym no authority has
+
+
+def test_status_authority_beyond_64_bits_is_a_400(world, client_for):
+    response = client_for("regulator").get(
+        "/api/v1/status/", {"licence_number": world.licence.number, "authority": BIG}
+    )
+    _error(response, 400, "authority")
+
+
+def test_status_authority_id_still_works(world, client_for):
+    licence = world.licence
+    response = client_for("regulator").get(
+        "/api/v1/status/",
+        {"licence_number": licence.number, "authority": str(licence.authority_id)},
+    )
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("value", ["²", "①", "١٢"])
+def test_unicode_digits_in_audit_actor_are_a_label(world, client_for, value):
+    response = client_for("auditor").get("/api/v1/audit/", {"actor": value})
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_audit_actor_id_still_works(world, client_for, admin_user):
+    response = client_for("auditor").get("/api/v1/audit/", {"actor": str(admin_user.pk)})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/companies/{BIG}/",
+        "/api/v1/companies/١/",
+        "/api/v1/audit/١/",
+        "/api/v1/licences/²/",
+    ],
+)
+def test_path_ids_must_be_ascii_and_in_range(world, client_for, url):
+    _error(client_for("admin").get(url), 404)
+
+
+def test_a_valid_page_size_and_cursor_still_page(world, client_for):
+    client = client_for("auditor")
+    first = client.get("/api/v1/audit/?page_size=2")
+    assert first.status_code == 200 and len(first.json()["results"]) == 2
+    second = client.get(first.json()["next"])
+    assert second.status_code == 200, second.content
+    assert client.get("/api/v1/companies/?page_size=100000").status_code == 200  # capped
+    assert client.get("/api/v1/companies/?page=last").status_code == 200
