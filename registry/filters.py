@@ -101,8 +101,8 @@ class StrictIsoDateTimeField(df.fields.IsoDateTimeField):
         return super().to_python(value)
 
 
-class IdFilter(df.Filter):
-    """One id: ?company=7."""
+class IdFilter(df.NumberFilter):
+    """One id: ?company=7 (a NumberFilter, so the OpenAPI schema says a number)."""
 
     field_class = StrictIdField
 

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The API's query parameters refuse control characters (NUL...) with a 400 (api/middleware.py).
+    "api.middleware.QueryParametersMiddleware",
     # Last, so its process_view (one transaction per writing request) runs after the CSRF check.
     "registry.audit.middleware.AuditMiddleware",
 ]

@@ -12,10 +12,11 @@ from api.authentication import TokenAuthentication
 from api.errors import ErrorSerializer
 from api.models import ApiToken
 from api.parsers import StrictJSONParser
+from api.serializers.base import StrictSerializer
 from api.throttling import LoginThrottle
 
 
-class CredentialsSerializer(serializers.Serializer):
+class CredentialsSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
 

@@ -172,3 +172,139 @@ def test_a_valid_page_size_and_cursor_still_page(world, client_for):
     assert second.status_code == 200, second.content
     assert client.get("/api/v1/companies/?page_size=100000").status_code == 200  # capped
     assert client.get("/api/v1/companies/?page=last").status_code == 200
+
+
+# --- 2. strict JSON types in bodies -------------------------------------------------------------
+
+
+def _contract(world, **change):
+    body = {
+        "reference": "R-STRICT-1",
+        "client": world.client.pk,
+        "company": world.company.pk,
+        "countries": ["KE"],
+        "services": ["unarmed_guarding"],
+        "start": "2026-05-01",
+        "end": "2026-06-01",
+    }
+    return {**body, **change}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"countries": {}}, "countries"),
+        ({"countries": {"KE": 1}}, "countries"),
+        ({"services": "unarmed_guarding"}, "services"),
+        ({"client": "1"}, "client"),
+        ({"client": True}, "client"),
+        ({"company": 2**63}, "company"),
+        ({"armed": "true"}, "armed"),
+        ({"title": "Guarding\x00"}, "title"),
+    ],
+)
+def test_contract_body_types_are_strict_and_nothing_is_saved(world, client_for, change, field):
+    from registry.models import Contract
+
+    before = Contract.objects.count()
+    response = client_for("admin").post(
+        "/api/v1/contracts/", _contract(world, **change), format="json"
+    )
+    _error(response, 400, field)
+    assert Contract.objects.count() == before
+
+
+def _hiring(world, **change):
+    body = {
+        "company": world.company.pk,
+        "mission": world.mission.pk,
+        "countries": ["KE"],
+        "services": ["armed_escort"],
+        "armed": True,
+        "personnel": {"local": 5},
+        "start": "2026-05-01",
+        "end": "2026-06-01",
+    }
+    return {**body, **change}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"countries": {}}, "countries"),
+        ({"personnel": {"local": "5"}}, "personnel.local"),
+        ({"personnel": {"local": 10**30}}, "personnel.local"),
+        ({"armed": "yes"}, "armed"),
+        ({"armed": 1}, "armed"),
+        ({"company": "7"}, "company"),
+    ],
+)
+def test_hiring_check_body_types_are_strict(world, client_for, change, field):
+    response = client_for("mission_staff").post(
+        "/api/v1/hiring-checks/", _hiring(world, **change), format="json"
+    )
+    _error(response, 400, field)
+
+
+def test_a_well_typed_hiring_check_still_passes(world, client_for):
+    response = client_for("mission_staff").post(
+        "/api/v1/hiring-checks/", _hiring(world), format="json"
+    )
+    assert response.status_code == 201, response.content
+
+
+# --- 3. control characters -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["L-1\x00", "L-\x01", "L\x7f", "L\x85"])
+def test_control_characters_in_status_query_are_a_400(world, client_for, value):
+    response = client_for("regulator").get("/api/v1/status/", {"licence_number": value})
+    _error(response, 400, "licence_number")
+
+
+def test_nul_in_licence_number_is_a_400_not_a_500(world, client_for):
+    """On PostgreSQL a NUL reached the database and answered a 500 (runs on both)."""
+    response = client_for("regulator").get(
+        "/api/v1/status/", {"licence_number": "L-00000\x00", "authority": "1"}
+    )
+    _error(response, 400, "licence_number")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/companies/?q=a\x00b", "/api/v1/audit/?object_id=1\x00"])
+def test_nul_in_any_query_parameter_is_a_400(world, client_for, url):
+    _error(client_for("admin").get(url), 400)
+
+
+def test_nul_in_a_licence_number_body_is_a_400_and_saves_nothing(world, client_for):
+    url = f"/api/v1/licences/{world.licence.pk}/"
+    response = client_for("regulator").patch(url, {"number": "L-9\x00"}, format="json")
+    _error(response, 400, "number")
+    world.licence.refresh_from_db()
+    assert "\x00" not in world.licence.number
+
+
+def test_line_breaks_are_allowed_in_multi_line_text(world, client_for):
+    url = f"/api/v1/licences/{world.licence.pk}/"
+    response = client_for("regulator").patch(url, {"conditions": "One.\n\tTwo.\r\n"}, format="json")
+    assert response.status_code == 200, response.content
+    response = client_for("regulator").patch(url, {"conditions": "One.\x1b[31m"}, format="json")
+    _error(response, 400, "conditions")
+
+
+def test_the_model_refuses_control_characters_for_every_door(world):
+    from django.core.exceptions import ValidationError
+
+    company = world.company
+    company.legal_name = "Sentinel\x00 Ltd"
+    with pytest.raises(ValidationError) as caught:
+        company.full_clean()
+    assert "legal_name" in caught.value.message_dict
+    company.legal_name = "Sentinel\tLtd"  # a tab in a one-line field
+    with pytest.raises(ValidationError):
+        company.full_clean()
+
+
+@postgres_only
+def test_nul_on_postgresql_never_reaches_the_database(world, client_for):
+    for url in ["/api/v1/status/?licence_number=L%00", "/api/v1/licences/?number=L%00"]:
+        _error(client_for("admin").get(url), 400)
