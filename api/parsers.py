@@ -25,7 +25,8 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def max_body_bytes() -> int:
-    return getattr(settings, "API_MAX_BODY_BYTES", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    limit = getattr(settings, "API_MAX_BODY_BYTES", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return limit or 2_621_440  # DATA_UPLOAD_MAX_MEMORY_SIZE=None does not make the API unbounded
 
 
 def json_depth(text: str) -> int:

@@ -75,6 +75,15 @@ def test_api_body_limit_setting(world, client_for):
     _error(response, 413)
 
 
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=None)
+def test_no_django_limit_still_bounds_the_api(world, client_for):
+    body = json.dumps({"username": "x" * 3_000_000, "password": "y"})
+    response = client_for("public").generic(
+        "POST", "/api/v1/auth/token/", body, content_type="application/json"
+    )
+    _error(response, 413)
+
+
 # --- 2. strict ids, dates, numbers and paging ---------------------------------------------------
 
 BIG = str(2**63)  # one past the 64-bit signed range: SQLite overflowed on it
