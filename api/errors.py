@@ -18,7 +18,7 @@ everything, the duplicate too.
 import re
 
 from django.apps import apps
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.http import Http404, JsonResponse
@@ -27,6 +27,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.parsers import PayloadTooLarge, max_body_bytes
 from registry.errors import DomainError, IllegalTransition, WriteRefused
 
 
@@ -162,6 +163,8 @@ def _duplicate_of_integrity_error(exc: IntegrityError) -> dict | None:
 
 
 def _translate(exc):
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge(f"The request body is over {max_body_bytes()} bytes.")
     if isinstance(exc, Http404):
         return exceptions.NotFound()  # never echo internal lookup messages
     if isinstance(exc, DjangoValidationError):

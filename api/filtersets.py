@@ -29,13 +29,18 @@ from registry.choices import (
     Verdict,
 )
 from registry.filters import (
+    DATE_FILTERS,
     CodeInFilter,
     CountryInFilter,
+    DateFilter,
     FilterSet,
+    IdFilter,
+    IsoDateTimeFilter,
     MultipleChoiceFilter,
     NumberInFilter,
     SearchFilterSet,
     m2m_codes,
+    strict_id,
 )
 
 CONTROL_PARAMS = frozenset({"format", "page", "page_size", "cursor", "ordering"})
@@ -50,7 +55,20 @@ class StrictFilterBackend(DjangoFilterBackend):
             offered = ", ".join(sorted(known)) or "none"
             message = f"Unknown filter; this list offers {offered}."
             raise ValidationError({name: [message] for name in unknown})
+        if filterset_class is not None:
+            self.refuse_empty(request, filterset_class)
         return super().filter_queryset(request, queryset, view)
+
+    @staticmethod
+    def refuse_empty(request, filterset_class):
+        """?active_on= (a date filter given no value) is a 400 naming it."""
+        empty = {}
+        for name, filter_ in filterset_class.base_filters.items():
+            values = request.query_params.getlist(name)
+            if isinstance(filter_, DATE_FILTERS) and any(not v.strip() for v in values):
+                empty[name] = ["Give a value, or leave the parameter out."]
+        if empty:
+            raise ValidationError(empty)
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -92,9 +110,9 @@ class LicenceFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
     country = CountryInFilter(method="filter_country")
     service = CodeInFilter(method="filter_service")
-    expires_before = df.DateFilter(field_name="valid_until", lookup_expr="lt")
-    expires_after = df.DateFilter(field_name="valid_until", lookup_expr="gte")
-    active_on = df.DateFilter(method="filter_active_on")
+    expires_before = DateFilter(field_name="valid_until", lookup_expr="lt")
+    expires_after = DateFilter(field_name="valid_until", lookup_expr="gte")
+    active_on = DateFilter(method="filter_active_on")
     search_fields = ("number", "company__legal_name")
 
     class Meta:
@@ -126,7 +144,7 @@ class StandardFilterSet(SearchFilterSet):
 class AdherenceFilterSet(FilterSet):
     company = NumberInFilter(field_name="company_id")
     standard = NumberInFilter(field_name="standard_id")
-    in_force_on = df.DateFilter(method="filter_in_force_on")
+    in_force_on = DateFilter(method="filter_in_force_on")
 
     class Meta:
         model = m.Adherence
@@ -139,8 +157,8 @@ class AdherenceFilterSet(FilterSet):
 class CertificationFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
     standard = NumberInFilter(field_name="standard_id")
-    expires_before = df.DateFilter(field_name="expires_on", lookup_expr="lt")
-    valid_on = df.DateFilter(method="filter_valid_on")
+    expires_before = DateFilter(field_name="expires_on", lookup_expr="lt")
+    valid_on = DateFilter(method="filter_valid_on")
     search_fields = ("certifying_body", "certificate_number")
 
     class Meta:
@@ -187,8 +205,8 @@ class IncidentFilterSet(SearchFilterSet):
     country = CountryInFilter(field_name="country_id")
     status = MultipleChoiceFilter(choices=IncidentStatus.choices)
     severity = MultipleChoiceFilter(choices=IncidentSeverity.choices)
-    occurred_after = df.DateFilter(field_name="occurred_on", lookup_expr="gte")
-    occurred_before = df.DateFilter(field_name="occurred_on", lookup_expr="lte")
+    occurred_after = DateFilter(field_name="occurred_on", lookup_expr="gte")
+    occurred_before = DateFilter(field_name="occurred_on", lookup_expr="lte")
     search_fields = ("summary", "outcome")
 
     class Meta:
@@ -202,7 +220,7 @@ class SanctionFilterSet(SearchFilterSet):
     imposed_by_authority = NumberInFilter(field_name="imposed_by_authority_id")
     imposed_by_mission = NumberInFilter(field_name="imposed_by_mission_id")
     imposed_by_client = NumberInFilter(field_name="imposed_by_client_id")
-    in_force_on = df.DateFilter(method="filter_in_force_on")
+    in_force_on = DateFilter(method="filter_in_force_on")
     search_fields = ("reason",)
 
     class Meta:
@@ -231,7 +249,7 @@ class VettingFilterSet(FilterSet):
     person = NumberInFilter(field_name="person_id")
     company = NumberInFilter(field_name="company_id")
     outcome = df.CharFilter()
-    vetted_after = df.DateFilter(field_name="vetted_on", lookup_expr="gte")
+    vetted_after = DateFilter(field_name="vetted_on", lookup_expr="gte")
 
     class Meta:
         model = m.Vetting
@@ -263,8 +281,8 @@ class HiringCheckFilterSet(FilterSet):
     client = NumberInFilter(field_name="client_id")
     mission = NumberInFilter(field_name="mission_id")
     verdict = MultipleChoiceFilter(choices=Verdict.choices)
-    asked_after = df.IsoDateTimeFilter(field_name="asked_at", lookup_expr="gte")
-    asked_before = df.IsoDateTimeFilter(field_name="asked_at", lookup_expr="lte")
+    asked_after = IsoDateTimeFilter(field_name="asked_at", lookup_expr="gte")
+    asked_before = IsoDateTimeFilter(field_name="asked_at", lookup_expr="lte")
 
     class Meta:
         model = m.HiringCheck
@@ -279,11 +297,9 @@ class AuditEntryFilterSet(FilterSet):
     actor = df.CharFilter(method="filter_actor", label="User id or system principal label")
     channel = MultipleChoiceFilter(choices=AuditChannel.choices)
     action = MultipleChoiceFilter(choices=AuditAction.choices)
-    since = df.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = df.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
-    company = df.NumberFilter(
-        field_name="company_id", label="A company and everything that belongs to it"
-    )
+    since = IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    company = IdFilter(field_name="company_id", label="A company and everything that belongs to it")
     request_id = df.CharFilter()
 
     class Meta:
@@ -295,4 +311,9 @@ class AuditEntryFilterSet(FilterSet):
 
     def filter_actor(self, queryset, name, value):
         value = value.strip()
-        return queryset.by_actor(int(value) if value.isdigit() else value)
+        if value.isascii() and value.isdigit():
+            actor = strict_id(value)
+            if actor is None:
+                raise ValidationError({"actor": [shared.ID_MESSAGE]})
+            return queryset.by_actor(actor)
+        return queryset.by_actor(value)

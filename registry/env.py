@@ -68,3 +68,25 @@ def cache_config(url: str) -> dict:
     raise ImproperlyConfigured(
         f"CACHE_URL scheme must be locmem, db, redis or rediss, not {scheme!r}"
     )
+
+
+def check_secret(name: str, value: str, min_length: int, min_unique: int = 10) -> str:
+    """`value` if strong enough for production, else ImproperlyConfigured naming `name`: at least
+    `min_length` characters, `min_unique` distinct ones, and not all of one class (all digits,
+    all letters...)."""
+    problems = []
+    if len(value) < min_length:
+        problems.append(f"at least {min_length} characters (it has {len(value)})")
+    if len(set(value)) < min_unique:
+        problems.append(f"at least {min_unique} different characters")
+    classes = [str.isdigit, str.islower, str.isupper]
+    if any(all(test(ch) for ch in value) for test in classes):
+        problems.append(
+            "more than one kind of character (not only digits, only lower or only upper case)"
+        )
+    if problems:
+        raise ImproperlyConfigured(
+            f"{name} is too weak for production (DEBUG off): it needs {'; '.join(problems)}."
+            " Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    return value

@@ -8,7 +8,12 @@ contracts on the contract page, in its CSV download, in the API list and in the 
 Rules every door shares: booleans are true/false (or 1/0) and anything else is an error, never
 "no filter"; country codes are ISO 3166-1 alpha-2 in any case; lists of codes or ids are
 comma-separated (?country=KE,so); a filter whose value is invalid is an error, never ignored.
+Ids are ASCII digits within the 64-bit signed range (no "²", "①" or "١٢", nothing ≥ 2^63); dates
+are YYYY-MM-DD in ASCII digits; numbers likewise. The API also refuses an empty date filter
+(?active_on=, api.filtersets.StrictFilterBackend); a page's blank form field is no filter.
 """
+
+import re
 
 import django_filters as df
 from django import forms
@@ -40,10 +45,106 @@ class StrictBooleanFilter(df.BooleanFilter):
     field_class = StrictBooleanField
 
 
+ID_MAX = 2**63 - 1  # the largest 64-bit signed integer: the range of every id column
+_ASCII_ID = re.compile(r"[0-9]{1,19}")
+ID_MESSAGE = f"Enter an id: digits 0-9 only, at most {ID_MAX}."
+
+
+def strict_id(value) -> int | None:
+    """The id `value` spells in ASCII digits within the 64-bit signed range, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= ID_MAX else None
+    if isinstance(value, str) and _ASCII_ID.fullmatch(value) and int(value) <= ID_MAX:
+        return int(value)
+    return None
+
+
+class StrictIdField(forms.Field):
+    """An id: ASCII digits, within the 64-bit signed range (a larger one overflows SQLite)."""
+
+    def to_python(self, value):
+        value = value.strip() if isinstance(value, str) else value
+        if value in (None, ""):
+            return None
+        found = strict_id(value)
+        if found is None:
+            raise forms.ValidationError(ID_MESSAGE, code="invalid")
+        return found
+
+
+def _require_ascii(value, message):
+    if isinstance(value, str) and not value.isascii():
+        raise forms.ValidationError(message, code="invalid")
+
+
+class StrictDecimalField(forms.DecimalField):
+    """A number in ASCII digits (Decimal() alone takes "١٢" and "²"-free Unicode digits)."""
+
+    def to_python(self, value):
+        _require_ascii(value, "Enter a number (digits 0-9).")
+        return super().to_python(value)
+
+
+class StrictDateField(forms.DateField):
+    """YYYY-MM-DD in ASCII digits (strptime alone takes other scripts' digits)."""
+
+    def to_python(self, value):
+        _require_ascii(value, "Enter a valid date (YYYY-MM-DD).")
+        return super().to_python(value)
+
+
+class StrictIsoDateTimeField(df.fields.IsoDateTimeField):
+    def to_python(self, value):
+        _require_ascii(value, "Enter a valid date and time (ISO 8601).")
+        return super().to_python(value)
+
+
+class IdFilter(df.NumberFilter):
+    """One id: ?company=7 (a NumberFilter, so the OpenAPI schema says a number)."""
+
+    field_class = StrictIdField
+
+
+class NumberFilter(df.NumberFilter):
+    field_class = StrictDecimalField
+
+
+class DateFilter(df.DateFilter):
+    field_class = StrictDateField
+
+
+class IsoDateTimeFilter(df.IsoDateTimeFilter):
+    field_class = StrictIsoDateTimeField
+
+
+# The filters whose empty value the API refuses (?active_on= is a mistake, not "no filter"); the
+# pages' forms send blank fields, so there an empty value stays "no filter".
+DATE_FILTERS = (DateFilter, IsoDateTimeFilter)
+
+INTEGER_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+)
+
+
 class FilterSet(df.FilterSet):
     FILTER_DEFAULTS = {
         **df.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
+        **{field: {"filter_class": IdFilter} for field in INTEGER_FIELDS},
+        models.DecimalField: {"filter_class": NumberFilter},
+        models.FloatField: {"filter_class": NumberFilter},
+        models.DateField: {"filter_class": DateFilter},
+        models.DateTimeField: {"filter_class": IsoDateTimeFilter},
     }
 
 
@@ -62,8 +163,8 @@ class CountryInFilter(CodeInFilter):
     field_class = UpperCaseField
 
 
-class NumberInFilter(df.BaseInFilter, df.NumberFilter):
-    """Comma-separated ids: ?company=3,7."""
+class NumberInFilter(df.BaseInFilter, IdFilter):
+    """Comma-separated ids: ?company=3,7 (each an id as StrictIdField takes it)."""
 
 
 class RepeatedValues(forms.SelectMultiple):
@@ -126,11 +227,11 @@ class CoordinationFilters(FilterSet):
     status = MultipleChoiceFilter(
         choices=ContractStatus.choices, help_text="Any of these statuses (repeat the parameter)."
     )
-    active_on = df.DateFilter(method="filter_active_on", help_text=ACTIVE_ON_HELP)
-    start_after = df.DateFilter(
+    active_on = DateFilter(method="filter_active_on", help_text=ACTIVE_ON_HELP)
+    start_after = DateFilter(
         field_name="start", lookup_expr="gte", help_text="Starting on or after this day."
     )
-    end_before = df.DateFilter(
+    end_before = DateFilter(
         field_name="end", lookup_expr="lte", help_text="Ending on or before this day."
     )
 
@@ -162,19 +263,19 @@ class ContractFilters(CoordinationFilters, SearchFilterSet):
         help_text="Part of the reference, title, company legal name or client name (any case).",
     )
     parent = NumberInFilter(field_name="parent_id", help_text="Prime contract ids.")
-    signed_after = df.DateFilter(
+    signed_after = DateFilter(
         field_name="signed_on", lookup_expr="gte", help_text="Signed on or after this day."
     )
-    signed_before = df.DateFilter(
+    signed_before = DateFilter(
         field_name="signed_on", lookup_expr="lte", help_text="Signed on or before this day."
     )
-    value_min = df.NumberFilter(
+    value_min = NumberFilter(
         field_name="value",
         lookup_expr="gte",
         help_text="Value at least this (in the contract's currency; contracts without a value"
         " are left out).",
     )
-    value_max = df.NumberFilter(
+    value_max = NumberFilter(
         field_name="value",
         lookup_expr="lte",
         help_text="Value at most this (in the contract's currency; contracts without a value"

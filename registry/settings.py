@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from registry.env import envbool, envint, envlist, envstr
+from registry.env import check_secret, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -27,6 +27,18 @@ if not IDENTITY_HASH_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("IDENTITY_HASH_KEY must be set when DEBUG is off")
     IDENTITY_HASH_KEY = "development-identity-hash-key"
+
+# --- Secret strength (ASVS 2.9, 6.4) and input limits (ASVS 5.1) -----------------------------------
+# Production (DEBUG off) refuses to start with a weak secret: SECRET_KEY needs 50 characters
+# (Django's own deployment check), IDENTITY_HASH_KEY 32, each with 10 different characters of
+# more than one kind. The API's JSON bodies are bounded (api/parsers.py): API_MAX_BODY_BYTES
+# (default DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) answers 413 beyond it, API_MAX_JSON_DEPTH
+# (default 32) a 400.
+if not DEBUG:
+    check_secret("SECRET_KEY", SECRET_KEY, 50)
+    check_secret("IDENTITY_HASH_KEY", IDENTITY_HASH_KEY, 32)
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 0) or None
+API_MAX_JSON_DEPTH = envint("API_MAX_JSON_DEPTH", 32)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -65,6 +77,8 @@ MIDDLEWARE = [
     # Session timeouts (see the "Sessions" block below): after authentication and messages.
     "registry.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The API's query parameters refuse control characters (NUL...) with a 400 (api/middleware.py).
+    "api.middleware.QueryParametersMiddleware",
     # Last, so its process_view (one transaction per writing request) runs after the CSRF check.
     "registry.audit.middleware.AuditMiddleware",
 ]
@@ -198,6 +212,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bounded in depth and size (api/parsers.py); the registry's views take JSON only.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "api.filtersets.StrictFilterBackend",
         "api.filtersets.StrictOrderingFilter",

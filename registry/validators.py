@@ -44,3 +44,31 @@ def validate_subdivision_list(value) -> None:
         raise ValidationError("Subdivisions are a list of ISO 3166-2 codes.", code="subdivisions")
     for code in value:
         validate_subdivision(code)
+
+
+# --- control characters (ASVS 5.1.4) -------------------------------------------------------------
+
+# C0 controls, DEL and C1 controls. NUL breaks PostgreSQL text; the others have no place in a
+# register's text and can hide content from readers. Tab, line feed and carriage return are
+# allowed in multi-line text (TextField) only.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(value, multiline: bool = False) -> str | None:
+    """The first control character of `value` that is not allowed, else None."""
+    if not isinstance(value, str):
+        return None
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+    return found.group() if found else None
+
+
+def control_character_message(char: str, multiline: bool = False) -> str:
+    allowed = " (tabs and line breaks are)" if multiline else ""
+    return f"Control characters such as U+{ord(char):04X} are not allowed{allowed}."
+
+
+def validate_no_control_characters(value, multiline: bool = False) -> None:
+    char = control_character(value, multiline)
+    if char is not None:
+        raise ValidationError(control_character_message(char, multiline), code="control_character")

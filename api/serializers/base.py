@@ -1,12 +1,91 @@
 """Serializers validate through the model (full_clean), so a rule lives once, in registry/."""
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
 from api.errors import django_errors
+from registry.filters import ID_MAX, INTEGER_FIELDS
 from registry.models import Country, ServiceCategory
+from registry.validators import control_character, control_character_message
+
+NUMBER_EXPECTED = "A whole number is expected (a JSON number, not a string)."
+ID_EXPECTED = "An id is expected (a JSON number, not a string)."
+
+
+def _strict_problem(field, value) -> str | None:
+    """Why `value` (as the JSON body gives it) is not of `field`'s JSON type, else None.
+
+    DRF by default takes "5" for a number, "yes" for true and an object for a list (its keys);
+    the API takes the JSON types only. Decimals stay strings or numbers (DRF answers them as
+    strings)."""
+    if value is None:
+        return None
+    if isinstance(
+        field, ManyRelatedField | serializers.ListField | serializers.MultipleChoiceField
+    ):
+        if not isinstance(value, list):
+            return f'Expected a list of items but got type "{type(value).__name__}".'
+        if isinstance(field, ManyRelatedField):
+            for item in value:
+                problem = _strict_problem(field.child_relation, item)
+                if problem:
+                    return problem
+        return None
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false (a JSON boolean)."
+    if isinstance(field, serializers.IntegerField):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return NUMBER_EXPECTED
+        return None if abs(value) <= ID_MAX else "This number is out of range."
+    if isinstance(field, PrimaryKeyRelatedField) and field.pk_field is None and _integer_pk(field):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return ID_EXPECTED
+        return None if 0 <= value <= ID_MAX else "This id is out of range."
+    if isinstance(field, serializers.CharField) and isinstance(value, str):
+        char = control_character(value, multiline=True)
+        if char is not None:
+            return control_character_message(char, multiline=True)
+    return None
+
+
+def _integer_pk(field) -> bool:
+    try:
+        pk = field.get_queryset().model._meta.pk
+    except Exception:  # no queryset to tell: leave the value to DRF
+        return False
+    return isinstance(pk, INTEGER_FIELDS)
+
+
+class StrictInputMixin:
+    """JSON types as the schema says them: numbers, ids and booleans are not strings, lists are
+    not objects, text has no control characters. Every field's problem is listed, with DRF's
+    own errors for the other fields."""
+
+    def to_internal_value(self, data):
+        errors = {}
+        if isinstance(data, Mapping):
+            for name, field in self.fields.items():
+                if not field.read_only and name in data:
+                    problem = _strict_problem(field, data[name])
+                    if problem:
+                        errors[name] = [problem]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if errors and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **errors}) from None
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class StrictSerializer(StrictInputMixin, serializers.Serializer):
+    """A plain (not model) serializer of a request body, with the API's strict JSON types."""
 
 
 class HiddenFieldsMixin:
@@ -24,7 +103,7 @@ class HiddenFieldsMixin:
         return data
 
 
-class ValidatedModelSerializer(HiddenFieldsMixin, serializers.ModelSerializer):
+class ValidatedModelSerializer(StrictInputMixin, HiddenFieldsMixin, serializers.ModelSerializer):
     """NetBox-style: build the would-be instance and run the model's full_clean() on it."""
 
     def validate(self, attrs):

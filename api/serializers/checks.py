@@ -7,11 +7,11 @@ from registry import access
 from registry import models as m
 from registry.choices import LicenceAction, LicenceState, Severity, Standing, Verdict
 
-from .base import VisibleRelatedField
+from .base import StrictSerializer, VisibleRelatedField
 from .contracts import CoordinationSerializer
 
 
-class PersonnelByOriginSerializer(serializers.Serializer):
+class PersonnelByOriginSerializer(StrictSerializer):
     international = serializers.IntegerField(min_value=0, default=0)
     third_country = serializers.IntegerField(min_value=0, default=0)
     local = serializers.IntegerField(min_value=0, default=0)
@@ -25,7 +25,7 @@ class CheckFindingSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class HiringCheckRequestSerializer(serializers.Serializer):
+class HiringCheckRequestSerializer(StrictSerializer):
     company = VisibleRelatedField(access.companies, queryset=m.Company.objects.all())
     client = serializers.PrimaryKeyRelatedField(
         queryset=m.Client.objects.all(), required=False, allow_null=True

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from registry import access
 from registry import models as m
 
-from .base import HiddenFieldsMixin, ValidatedModelSerializer, VisibleRelatedField
+from .base import HiddenFieldsMixin, StrictSerializer, ValidatedModelSerializer, VisibleRelatedField
 
 
 class IncidentSerializer(ValidatedModelSerializer):
@@ -82,5 +82,5 @@ class FindingSerializer(HiddenFieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WaiverSerializer(serializers.Serializer):
+class WaiverSerializer(StrictSerializer):
     justification = serializers.CharField(max_length=4000)

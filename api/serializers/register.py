@@ -5,7 +5,7 @@ from rest_framework import serializers
 from registry import models as m
 from registry.choices import Standing
 
-from .base import CountryCodes, ServiceCodes, ValidatedModelSerializer
+from .base import CountryCodes, ServiceCodes, StrictSerializer, ValidatedModelSerializer
 
 
 class ServiceCategorySerializer(serializers.ModelSerializer):
@@ -37,12 +37,20 @@ class CompanySerializer(ValidatedModelSerializer):
     standing = serializers.ChoiceField(
         choices=Standing.choices, read_only=True, help_text="good / restricted / not_cleared."
     )
+    confirm_similar_name = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="true to register a legal name that looks like another company's (the 400"
+        " without it names the look-alikes).",
+    )
 
     class Meta:
         model = m.Company
         fields = [
             "id",
             "legal_name",
+            "confirm_similar_name",
             "aliases",
             "home_country",
             "registering_authority",
@@ -61,6 +69,15 @@ class CompanySerializer(ValidatedModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def prepare_instance(self, instance, attrs):
+        if "confirm_similar_name" in attrs:
+            instance.confirm_similar_name = attrs["confirm_similar_name"]
+
+    def split(self, instance, validated_data):
+        # Not a column: the model's clean() reads it (registry.names).
+        instance.confirm_similar_name = validated_data.pop("confirm_similar_name", False)
+        return super().split(instance, validated_data)
 
 
 class LicenceSerializer(ValidatedModelSerializer):
@@ -97,7 +114,7 @@ class LicenceSerializer(ValidatedModelSerializer):
         return allowed_actions(obj)
 
 
-class LicenceTransitionSerializer(serializers.Serializer):
+class LicenceTransitionSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=4000, help_text="Why; recorded with the change.")
     valid_from = serializers.DateField(
         required=False, help_text="Renewal only: new start date (defaults to the current one)."

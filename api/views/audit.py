@@ -35,7 +35,7 @@ class AuditEntryViewSet(StreamingExportMixin, ReadOnlyRegistryViewSet):
     }
     export_name = "audit"
     lookup_field = "seq"
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = "[0-9]+"
     ordering_fields = ["seq"]
     read_roles = AUDITORS
 

@@ -15,7 +15,6 @@ from rest_framework.exceptions import (
     Throttled,
     ValidationError,
 )
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +22,9 @@ from rest_framework.views import APIView
 from api.authentication import TokenAuthentication
 from api.errors import ErrorSerializer
 from api.models import ApiToken
+from api.parsers import StrictJSONParser
 from api.permissions import SIGNED_IN
+from api.serializers.base import StrictSerializer
 from api.throttling import LoginThrottle
 from registry import security, twofactor
 
@@ -34,7 +35,7 @@ OTP_HELP = (
 )
 
 
-class CredentialsSerializer(serializers.Serializer):
+class CredentialsSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
     otp = serializers.CharField(max_length=32, required=False, help_text=OTP_HELP)
@@ -56,7 +57,7 @@ class LoginLocked(Throttled):
 
 class TokenView(APIView):
     throttle_classes = [LoginThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     def get_authenticators(self):
         # No session authentication (and so no CSRF) on the login call itself.

@@ -9,16 +9,17 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from api.errors import PreconditionFailed
+from api.parsers import StrictJSONParser
 from api.permissions import EVERYONE
 from registry import access
 from registry.audit.queries import history_params
+from registry.filters import INTEGER_FIELDS, strict_id
 from registry.services import records
 
 
@@ -36,7 +37,7 @@ class RegistryMixin:
     """Declare `queryset_fn` (a registry.access function), `serializer_class`, `filterset_class`,
     `read_roles`, `write_roles` and `write_rule`; the rest is shared."""
 
-    parser_classes = [JSONParser]  # anything else answers 415
+    parser_classes = [StrictJSONParser]  # anything else answers 415
     queryset_fn = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
@@ -54,6 +55,18 @@ class RegistryMixin:
             *self.prefetch_related
         )
 
+    def get_object(self):
+        """A path id that is not ASCII digits within the 64-bit range (/companies/١٢/,
+        /companies/9223372036854775808/) is not found, never another record nor a 500."""
+        field = self.lookup_field
+        model = self.get_queryset().model
+        model_field = model._meta.pk if field == "pk" else model._meta.get_field(field)
+        if isinstance(model_field, INTEGER_FIELDS):
+            value = self.kwargs.get(self.lookup_url_kwarg or field)
+            if strict_id(value) is None:
+                raise NotFound()
+        return super().get_object()
+
     def may_write(self, obj) -> bool:
         """The record's write rule (registry.access.WRITE_RULES, or the view's `write_rule` for
         records written by a domain action, such as waiving a finding)."""
@@ -65,6 +78,18 @@ class RegistryMixin:
     def check_write(self, obj) -> None:
         if not self.may_write(obj):
             raise PermissionDenied(records.refusal(type(obj)))
+
+    def check_if_match(self, instance) -> None:
+        """412 when the request's If-Match is not the record's current ETag (the one its detail
+        answers); the row is locked first, so nobody changes it between the check and the write.
+        No If-Match: no check."""
+        if_match = self.request.headers.get("If-Match")
+        if not if_match:
+            return
+        list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
+        current = self.get_object()
+        if not _matches(if_match, etag_for(self.get_serializer(current).data)):
+            raise PreconditionFailed()
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

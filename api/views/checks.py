@@ -15,6 +15,7 @@ from api.permissions import ADMINS, EVERYONE, SIGNED_IN
 from api.serializers import checks
 from registry import access
 from registry.choices import Role
+from registry.filters import ID_MESSAGE, strict_id
 from registry.models import Licence, LicensingAuthority
 from registry.services.status import company_status
 
@@ -112,7 +113,12 @@ class StatusLookupView(APIView):
             )
         if registration and not authority:
             raise ValidationError({"authority": ["Needed with registration_number."]})
-        by_authority = Q(id=int(authority)) if authority.isdigit() else Q(acronym__iexact=authority)
+        if authority.isascii() and authority.isdigit():  # an id; "²" or "①" is an acronym
+            if strict_id(authority) is None:
+                raise ValidationError({"authority": [ID_MESSAGE]})
+            by_authority = Q(id=strict_id(authority))
+        else:
+            by_authority = Q(acronym__iexact=authority)
         companies = access.companies(access.viewer(request.user))
         if registration:
             companies = companies.filter(

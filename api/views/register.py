@@ -79,6 +79,7 @@ def _transition_action(name):
     def handler(self, request, pk=None):
         licence = self.get_object()
         self.check_write(licence)
+        self.check_if_match(licence)
         require_recent_password(request)
         body = register.LicenceTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -92,6 +93,9 @@ def _transition_action(name):
         request=register.LicenceTransitionSerializer,
         responses={
             200: register.LicenceSerializer,
+            412: OpenApiResponse(
+                ErrorSerializer, description="If-Match does not match the licence's ETag."
+            ),
             409: OpenApiResponse(
                 ErrorSerializer, description="Not allowed from the current state."
             ),

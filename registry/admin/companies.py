@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -10,8 +11,24 @@ from registry.services.standing import STANDING_PREFETCH, company_standing
 from .base import ServiceWritesAdmin
 
 
+class ConfirmSimilarNameForm(forms.ModelForm):
+    """A name that looks like another company's is refused unless this box is ticked."""
+
+    confirm_similar_name = forms.BooleanField(
+        required=False,
+        label="Confirm a look-alike name",
+        help_text="Tick to register a name that looks like another company's.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.confirm_similar_name = cleaned.get("confirm_similar_name", False)
+        return cleaned
+
+
 class CompanyAliasInline(admin.TabularInline):
     model = CompanyAlias
+    form = ConfirmSimilarNameForm
     extra = 0
 
 
@@ -58,6 +75,7 @@ class CertificationInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(ServiceWritesAdmin):
+    form = ConfirmSimilarNameForm
     list_display = [
         "legal_name",
         "home_country",
@@ -84,6 +102,7 @@ class CompanyAdmin(ServiceWritesAdmin):
             {
                 "fields": [
                     "legal_name",
+                    "confirm_similar_name",
                     "home_country",
                     "registering_authority",
                     "registration_number",

@@ -1,7 +1,36 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from registry.validators import validate_no_control_characters
 
-class TimeStampedModel(models.Model):
+
+class CleanTextMixin:
+    """Text fields refuse control characters (NUL and the like; tab and line breaks only in
+    multi-line TextFields): checked in clean_fields(), so every door that validates the model
+    (the write service, the API's serializers, the pages' and the admin's forms) refuses them."""
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.CharField | models.TextField):
+                continue
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            try:
+                validate_no_control_characters(
+                    getattr(self, field.attname), multiline=isinstance(field, models.TextField)
+                )
+            except ValidationError as exc:
+                errors[field.name] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
+
+
+class TimeStampedModel(CleanTextMixin, models.Model):
     """Every registry record knows when it was created and last changed."""
 
     created_at = models.DateTimeField(auto_now_add=True, editable=False)

@@ -3,10 +3,11 @@ from django.db import models
 from django.db.models import Q
 
 from registry.choices import Standing
+from registry.names import check_similar, normalise_name
 from registry.validators import validate_currency, validate_lei
 
 from .authorities import LicensingAuthority
-from .base import Country, ServiceCategory, TimeStampedModel
+from .base import CleanTextMixin, Country, ServiceCategory, TimeStampedModel
 
 
 class CompanyQuerySet(models.QuerySet):
@@ -109,8 +110,20 @@ class Company(TimeStampedModel):
     def __str__(self):
         return self.legal_name
 
+    # Set by a writer who saw the look-alike warning and confirms the name (registry.names).
+    confirm_similar_name = False
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_name = instance.__dict__.get("legal_name")
+        return instance
+
     def clean(self):
         super().clean()
+        self.legal_name = normalise_name(self.legal_name, "legal_name")
+        if self.legal_name != getattr(self, "_loaded_name", None):  # new, or renamed
+            check_similar(self.legal_name, "legal_name", self.pk, self.confirm_similar_name)
         if self.parent_id and self.pk:
             seen, node = {self.pk}, self.parent
             while node is not None:
@@ -127,7 +140,7 @@ class Company(TimeStampedModel):
         )
 
 
-class CompanyAlias(models.Model):
+class CompanyAlias(CleanTextMixin, models.Model):
     """Another name the company trades or has traded under."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="aliases")
@@ -144,5 +157,19 @@ class CompanyAlias(models.Model):
             )
         ]
 
+    confirm_similar_name = False
+
     def __str__(self):
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_name = instance.__dict__.get("name")
+        return instance
+
+    def clean(self):
+        super().clean()
+        self.name = normalise_name(self.name, "name")
+        if self.name != getattr(self, "_loaded_name", None):  # new, or renamed
+            check_similar(self.name, "name", self.company_id, self.confirm_similar_name)

@@ -92,3 +92,26 @@ def test_a_decided_licence_changes_dates_and_holder_only_by_transition(world, cl
         f"/api/v1/licences/{applied.pk}/", {"valid_until": later}, format="json"
     )
     assert response.status_code == 200 and response.json()["valid_until"] == later
+
+
+def test_transition_with_a_stale_if_match_is_a_412_and_changes_nothing(world, client_for):
+    client = client_for("regulator")
+    url = f"/api/v1/licences/{world.licence.pk}/"
+    stale = client.get(url)["ETag"]
+    client.patch(url, {"conditions": "Inspected."}, format="json")  # the licence changes
+    response = client.post(url + "suspend/", {"reason": "x"}, format="json", HTTP_IF_MATCH=stale)
+    assert response.status_code == 412 and response.json()["code"] == "precondition_failed"
+    world.licence.refresh_from_db()
+    assert world.licence.state == LicenceState.ACTIVE
+    assert not LicenceEvent.objects.exists()
+
+
+def test_transition_with_the_current_if_match_or_none_proceeds(world, client_for):
+    client = client_for("regulator")
+    url = f"/api/v1/licences/{world.licence.pk}/"
+    current = client.get(url)["ETag"]
+    response = client.post(url + "suspend/", {"reason": "x"}, format="json", HTTP_IF_MATCH=current)
+    assert response.status_code == 200 and response.json()["state"] == LicenceState.SUSPENDED
+    assert response["ETag"] == client.get(url)["ETag"]
+    response = client.post(url + "reinstate/", {"reason": "y"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == LicenceState.ACTIVE
