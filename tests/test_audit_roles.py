@@ -39,7 +39,7 @@ def test_db_roles_refuses_odd_names():
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_application_role_can_only_read_and_append():
-    f.CompanyFactory()
+    standard = f.StandardFactory(code="roles-test", name="Roles test")
     app = f"pmsc_app_{uuid.uuid4().hex[:10]}"
     owner = connection.settings_dict["USER"]
     with connection.cursor() as cursor:
@@ -71,7 +71,8 @@ def test_the_application_role_can_only_read_and_append():
                     " VALUES (1, '', now(), '', '')"
                 )
                 # Normal rights elsewhere.
-                conn.execute("UPDATE registry_company SET legal_name = legal_name")
+                table = type(standard)._meta.db_table
+                conn.execute(f"UPDATE {table} SET name = name WHERE id = %s", [standard.pk])
         assert AuditEntry.objects.count() == head["seq"] + 1
         assert verify_chain() == (False, head["seq"] + 1)  # what it appended is not a valid entry
     finally:
