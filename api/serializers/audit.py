@@ -27,6 +27,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "reason",
             "prev_hash",
             "hash",
+            "signature",
         ]
         read_only_fields = fields
 

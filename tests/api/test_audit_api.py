@@ -158,6 +158,7 @@ def test_entry_detail_by_sequence_number(client_for, world):
     entry = AuditEntry.objects.order_by("seq").first()
     body = client_for("auditor").get(reverse("api:audit-detail", args=[entry.seq])).json()
     assert (body["seq"], body["hash"], body["at"]) == (entry.seq, entry.hash, entry.at_canonical)
+    assert body["signature"] == entry.signature != ""
 
 
 HEAD = "/api/v1/audit/head/"
