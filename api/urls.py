@@ -42,6 +42,7 @@ OTHER_ENDPOINTS = (
     ("auth/token/", auth.TokenView, "token", {"POST": EVERYONE, "DELETE": SIGNED_IN}),
     ("status/", checks.StatusLookupView, "status", None),
     ("audit/verify/", audit.AuditVerifyView, "audit-verify", None),
+    ("audit/head/", audit.AuditHeadView, "audit-head", None),
 )
 ENDPOINTS = tuple(
     (route.rstrip("/"), f"api:{name}", view, roles) for route, view, name, roles in OTHER_ENDPOINTS

@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from registry.audit import signing as _audit_signing
 from registry.env import check_secret, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,35 @@ if not DEBUG:
     check_secret("IDENTITY_HASH_KEY", IDENTITY_HASH_KEY, 32)
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 0) or None
 API_MAX_JSON_DEPTH = envint("API_MAX_JSON_DEPTH", 32)
+
+# --- Audit signing key (docs/audit.md, "Signatures and checkpoints") ---------------------------
+# Ed25519 key that signs every audit entry and the checkpoints of the chain head. Keep it outside
+# the database: AUDIT_SIGNING_KEY (base64 of the 32-byte private key) or AUDIT_SIGNING_KEY_FILE
+# (a file with that, or a PKCS#8 PEM from `openssl genpkey -algorithm ed25519`). Required when
+# DEBUG is off; DEBUG uses a fixed, public development key. AUDIT_PREVIOUS_PUBLIC_KEYS: base64
+# public keys of retired signing keys, so what they signed still verifies after a rotation.
+_audit_key = envstr("AUDIT_SIGNING_KEY")
+_audit_key_file = envstr("AUDIT_SIGNING_KEY_FILE")
+if _audit_key and _audit_key_file:
+    raise ImproperlyConfigured("Set AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both")
+if _audit_key_file:
+    try:
+        _audit_key = Path(_audit_key_file).read_text()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"AUDIT_SIGNING_KEY_FILE cannot be read: {exc}") from None
+if not _audit_key:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE must be set when DEBUG is off"
+        )
+    _audit_key = _audit_signing.DEVELOPMENT_KEY
+try:
+    AUDIT_SIGNING_KEY = _audit_signing.parse_private_key(_audit_key)
+    AUDIT_PREVIOUS_PUBLIC_KEYS = envlist("AUDIT_PREVIOUS_PUBLIC_KEYS", [])
+    for _k in AUDIT_PREVIOUS_PUBLIC_KEYS:
+        _audit_signing.parse_public_key(_k)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"Bad audit signing key: {exc}") from None
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

@@ -41,7 +41,7 @@ def test_an_untouched_chain_verifies(history, capsys):
     assert verify_chain() == (True, None)
     assert history[0].at_canonical.endswith("Z") and len(history[0].at_canonical) == 27
     call_command("verify_audit")
-    assert capsys.readouterr().out.strip() == f"ok ({len(history)} entries)"
+    assert capsys.readouterr().out.splitlines()[0] == f"ok ({len(history)} entries)"
 
 
 def test_an_edited_entry_is_named(history):

@@ -1,18 +1,29 @@
-"""The change history for auditors and admins: entries, exports and chain verification."""
+"""The change history for auditors and admins: entries, exports and chain verification; the
+signed chain head for everyone."""
 
-from drf_spectacular.utils import extend_schema
+import base64
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import filtersets as fs
+from api.errors import ErrorSerializer
 from api.pagination import CursorPagination
-from api.permissions import AUDITORS, RolePermission
+from api.permissions import AUDITORS, EVERYONE, RolePermission
 from api.renderers import CSVRenderer, NDJSONRenderer
-from api.serializers.audit import AuditEntrySerializer, AuditVerificationSerializer
+from api.serializers.audit import (
+    AuditEntrySerializer,
+    AuditHeadSerializer,
+    AuditVerificationSerializer,
+)
 from registry import access
-from registry.audit import exports
-from registry.audit.chain import chain_head, verify
+from registry.audit import exports, signing
+from registry.audit.checkpoints import check, document, parse_expect
+from registry.audit.models import AuditEntry, Checkpoint
 
 from .base import ReadOnlyRegistryViewSet, StreamingExportMixin
 
@@ -41,20 +52,54 @@ class AuditEntryViewSet(StreamingExportMixin, ReadOnlyRegistryViewSet):
 
 
 class AuditVerifyView(APIView):
-    """Recompute the whole hash chain: `ok`, or the first sequence number that does not verify."""
+    """Recompute the whole hash chain and its signatures, check every stored checkpoint and the
+    heads given as `expect`: `ok`, or the first broken sequence number and the problems."""
 
     permission_classes = [RolePermission]
     read_roles = AUDITORS
 
-    @extend_schema(responses=AuditVerificationSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "expect",
+                OpenApiTypes.STR,
+                many=True,
+                description="SEQ:HASH of a head kept elsewhere (repeatable): entry SEQ must"
+                " still exist with HASH, else the tail was cut or the chain rewritten.",
+            )
+        ],
+        responses={200: AuditVerificationSerializer, 400: ErrorSerializer},
+    )
     def get(self, request):
-        ok, broken, checked = verify()
-        head_seq, head_hash = chain_head()
+        values = request.query_params.getlist("expect")
+        if len(values) > 20:
+            raise ValidationError({"expect": ["At most 20 values."]})
+        try:
+            expect = [(*parse_expect(v), f"expect {v[:80]}") for v in values]
+        except ValueError as exc:
+            raise ValidationError({"expect": [str(exc)]}) from None
+        return Response(AuditVerificationSerializer(check(expect)).data)
+
+
+class AuditHeadView(APIView):
+    """The chain head and the latest signed checkpoint, for anyone to keep and compare later
+    (as Certificate Transparency publishes its signed tree head): hashes reveal no content."""
+
+    permission_classes = [RolePermission]
+    read_roles = EVERYONE
+
+    @extend_schema(responses=AuditHeadSerializer)
+    def get(self, request):
+        head = AuditEntry.objects.order_by("-seq").values("seq", "hash", "at", "signature").first()
+        head = head or {"seq": 0, "hash": "0" * 64, "at": None, "signature": ""}
+        if head["at"] is not None:
+            head["at"] = AuditEntry(at=head["at"]).at_canonical
+        latest = Checkpoint.objects.order_by("-id").first()
+        key = signing.public_key()
         data = {
-            "ok": ok,
-            "first_broken_seq": broken,
-            "entries_checked": checked,
-            "head_seq": head_seq,
-            "head_hash": head_hash,
+            "head": head,
+            "checkpoint": document(latest) if latest else None,
+            "public_key": base64.b64encode(signing.public_bytes(key)).decode(),
+            "key_id": signing.key_id(key),
         }
-        return Response(AuditVerificationSerializer(data).data)
+        return Response(AuditHeadSerializer(data).data)

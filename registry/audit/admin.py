@@ -41,6 +41,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "changes_table",
         "prev_hash",
         "hash",
+        "signature",
     ]
     readonly_fields = fields
 

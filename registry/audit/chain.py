@@ -28,6 +28,7 @@ import json
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from . import signing
 from .models import AuditEntry
 
 FORMAT_VERSION = 1
@@ -142,6 +143,8 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
             seq += 1
             entry.seq, entry.at, entry.prev_hash = seq, now, prev
             entry.hash = prev = entry_hash(_as_dict(entry))
+            # Outside the hash: proof that the application (which holds the key) wrote it.
+            entry.signature = signing.sign(signing.entry_message(seq, entry.hash))
         if len(entries) == 1:
             entries[0].save(using=using, force_insert=True)
         else:
@@ -165,20 +168,51 @@ def chain_head(using=None) -> tuple[int, str]:
 
 
 def verify(using=None, chunk_size=2000) -> tuple[bool, int | None, int]:
-    """(ok, first broken seq or None, entries checked), streaming in `seq` order."""
-    expected_seq, prev, checked = 1, GENESIS, 0
+    """(ok, first broken seq or None, entries checked), streaming in `seq` order: the links and
+    hashes only (verify_detail() checks the signatures too)."""
+    result = verify_detail(using, chunk_size)
+    return result["ok"], result["first_broken_seq"], result["entries_checked"]
+
+
+def verify_detail(using=None, chunk_size=2000, keys=None) -> dict:
+    """verify(), and with `keys` (signing.trusted_keys().values()) each entry's signature too.
+
+    An entry with a signature that does not verify is broken (forged, or edited and rehashed by
+    someone without the key). Unsigned entries are accepted only as a prefix (entries written
+    before signing began), counted in "unsigned_entries": after the first signed entry an
+    unsigned one is broken."""
+    expected_seq, prev, checked, unsigned = 1, GENESIS, 0, 0
+    fields = [*HASHED_FIELDS, "hash", "signature"]
     rows = (
         AuditEntry.objects.using(using)
         .order_by("seq")
-        .values(*HASHED_FIELDS, "hash")
+        .values(*fields)
         .iterator(chunk_size=chunk_size)
     )
+    broken = None
     for row in rows:
-        if row["seq"] != expected_seq or row["prev_hash"] != prev or entry_hash(row) != row["hash"]:
+        intact = (
+            row["seq"] == expected_seq
+            and row["prev_hash"] == prev
+            and entry_hash(row) == row["hash"]
+        )
+        if intact and keys is not None:
+            if not row["signature"]:
+                intact = unsigned == checked  # still in the unsigned prefix
+                unsigned += intact
+            else:
+                intact = signing.entry_signed_by(row["signature"], row["seq"], row["hash"], keys)
+        if not intact:
             # A missing entry is reported by the number it should have had.
-            return False, min(row["seq"], expected_seq), checked
+            broken = min(row["seq"], expected_seq)
+            break
         prev, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1
-    return True, None, checked
+    return {
+        "ok": broken is None,
+        "first_broken_seq": broken,
+        "entries_checked": checked,
+        "unsigned_entries": unsigned,
+    }
 
 
 def verify_chain(using=None) -> tuple[bool, int | None]:

@@ -84,6 +84,9 @@ class AuditEntry(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Ed25519 signature (base64) of {"type": "pmsc-registry/audit-entry", "v": 1, "seq", "hash"}
+    # with AUDIT_SIGNING_KEY; not part of the hash. Empty only on entries written before signing.
+    signature = models.CharField(max_length=88, blank=True, default="")
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -121,4 +124,30 @@ class AuditEntry(models.Model):
     @property
     def at_canonical(self) -> str:
         """`at` exactly as hashed (UTC, six fractional digits): what exports should show."""
+        return self.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the chain head: "entry `seq` has hash `hash`", at time `at`.
+
+    Written by `manage.py audit_checkpoint` (and the daily run). Keep copies off-site
+    (`--out`): with one, a truncated tail or a rewritten chain is detected (docs/audit.md).
+    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE, as on audit entries.
+    """
+
+    seq = models.PositiveBigIntegerField("head sequence number")
+    hash = models.CharField("head hash", max_length=64)
+    at = models.DateTimeField("time")
+    key_id = models.CharField(max_length=64, help_text="SHA-256 (hex) of the public key.")
+    signature = models.CharField(max_length=88, help_text="Ed25519, base64.")
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+
+    def __str__(self):
+        return f"checkpoint #{self.seq} {self.hash[:12]}… at {self.at_canonical}"
+
+    @property
+    def at_canonical(self) -> str:
         return self.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -4,13 +4,15 @@ Licences whose validity has ended are expired (with their LicenceEvent), then ev
 re-checked as of that date: licences entering their expiry warning window, insurance,
 certificates and codes of conduct ending, sanctions starting or ending, and findings ageing out
 all change a standing without any write. run_compliance is batched and set-based, so checking
-every company is the simple correct choice. Running it twice for the same date changes nothing.
+every company is the simple correct choice. Running it twice for the same date changes nothing
+(but for a second signed checkpoint of the audit chain head, taken last).
 """
 
 import datetime as dt
 
 from django.utils import timezone
 
+from registry.audit.checkpoints import create_checkpoint
 from registry.compliance import run_compliance
 
 from .actors import SystemActor
@@ -20,10 +22,12 @@ from .licensing import expire_licences
 def run_daily(on: dt.date | None = None, progress=None, actor=None) -> dict:
     """Expire lapsed licences and re-check every company as of `on` (default: today).
 
-    Returns the run_compliance summary plus "expired_companies": the ids of the companies whose
-    licences were expired."""
+    Then signs a checkpoint of the audit chain head (docs/audit.md). Returns the run_compliance
+    summary plus "expired_companies": the ids of the companies whose licences were expired, and
+    "checkpoint": the Checkpoint."""
     on = on or timezone.localdate()
     cause = f"daily run {on.isoformat()}"
     expired = expire_licences(on, actor=actor or SystemActor("command:daily"), cause=cause)
     summary = run_compliance(on=on, progress=progress, cause=cause)
-    return {**summary, "expired_companies": expired}
+    checkpoint = create_checkpoint()
+    return {**summary, "expired_companies": expired, "checkpoint": checkpoint}

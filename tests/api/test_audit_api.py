@@ -1,12 +1,14 @@
 """GET /api/v1/audit/ and /api/v1/audit/verify/: auditors and admins only; filters; exports that
 an outside verifier can check; history links from every detail response."""
 
+import base64
 import csv
 import datetime as dt
 import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from registry.audit.chain import GENESIS, entry_hash
@@ -131,6 +133,9 @@ def test_verify_reports_ok_then_the_first_broken_entry(client_for, world):
         "entries_checked": 0,
         "head_seq": body["head_seq"],
         "head_hash": body["head_hash"],
+        "unsigned_entries": 0,
+        "checkpoints_checked": 0,
+        "problems": [f"entry {target.seq} does not verify (its link, hash or signature)"],
     }
 
 
@@ -153,3 +158,56 @@ def test_entry_detail_by_sequence_number(client_for, world):
     entry = AuditEntry.objects.order_by("seq").first()
     body = client_for("auditor").get(reverse("api:audit-detail", args=[entry.seq])).json()
     assert (body["seq"], body["hash"], body["at"]) == (entry.seq, entry.hash, entry.at_canonical)
+    assert body["signature"] == entry.signature != ""
+
+
+HEAD = "/api/v1/audit/head/"
+
+
+def test_the_signed_head_is_public_and_verifies_outside_the_registry(client_for, world):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from registry.audit.signing import canonical
+
+    public = client_for("public")
+    body = public.get(HEAD).json()
+    last = AuditEntry.objects.order_by("-seq").first()
+    assert body["head"] == {
+        "seq": last.seq,
+        "hash": last.hash,
+        "at": last.at_canonical,
+        "signature": last.signature,
+    }
+    assert body["checkpoint"] is None
+    call_command("audit_checkpoint")
+    cp = public.get(HEAD).json()["checkpoint"]
+    assert (cp["seq"], cp["hash"], cp["public_key"]) == (last.seq, last.hash, body["public_key"])
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(cp["public_key"]))
+    message = {k: cp[k] for k in ("type", "v", "seq", "hash", "at", "key_id")}
+    key.verify(base64.b64decode(cp["signature"]), canonical(message))  # raises if not
+    entry = {"type": "pmsc-registry/audit-entry", "v": 1, "seq": last.seq, "hash": last.hash}
+    key.verify(base64.b64decode(body["head"]["signature"]), canonical(entry))
+    assert public.post(HEAD, {}).status_code in (401, 403, 405)
+
+
+def test_verify_against_an_expected_head(client_for, world):
+    api = client_for("auditor")
+    head = api.get(HEAD).json()["head"]
+    expect = f"{head['seq']}:{head['hash']}"
+    assert api.get(VERIFY, {"expect": expect}).json()["ok"] is True
+    tamper("DELETE FROM audit_auditentry WHERE seq = %s", [head["seq"]])
+    body = api.get(VERIFY, {"expect": expect}).json()
+    assert body["ok"] is False and body["first_broken_seq"] is None
+    assert body["problems"] == [
+        f"the chain ends at {head['seq'] - 1} but expect {expect} saw entry {head['seq']}:"
+        " the tail was cut off"
+    ]
+    other = f"{head['seq'] - 1}:{'b' * 64}"
+    assert "the chain was rewritten" in api.get(VERIFY, {"expect": other}).json()["problems"][-1]
+
+
+@pytest.mark.parametrize("bad", ["12", "x:y", "3:" + "A" * 63, "9" * 30 + ":" + "0" * 64])
+def test_a_malformed_expectation_is_a_400(client_for, world, bad):
+    response = client_for("auditor").get(VERIFY, {"expect": bad})
+    assert response.status_code == 400
+    assert "expect" in response.json()["fields"]

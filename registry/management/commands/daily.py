@@ -28,3 +28,5 @@ class Command(BaseCommand):
         summary = run_daily(on, progress=progress_printer(sys.stderr))
         self.stdout.write(f"Expired licences of {len(summary['expired_companies'])} companies.")
         print_summary(self.stdout, summary)
+        checkpoint = summary["checkpoint"]
+        self.stdout.write(f"Signed audit checkpoint {checkpoint.seq}:{checkpoint.hash}.")
