@@ -9,7 +9,8 @@ RolePermission applies, so the schema cannot promise what the view refuses:
   everywhere (throttles);
 - 403 where a signed-in role can be refused: writes to records (and their write rules), and
   calls that not every signed-in role may make;
-- 404 on paths with a record in them; 400 on lists (strict filters) and writes with a body;
+- 404 on paths with a record in them and on paginated lists (a page or cursor that does not
+  exist); 400 on lists (strict filters) and writes with a body;
 - 409 on writes to records (state conflicts, duplicate natural keys), 412 on PUT and PATCH
   (If-Match), 415 on writes with a JSON body;
 - `security` lists the token and the session, plus `{}` (no credentials) where anonymous
@@ -30,7 +31,7 @@ ERRORS = {
     "400": "Invalid input or filter; `fields` says which and why.",
     "401": "No or invalid credentials.",
     "403": "Your role may not do this.",
-    "404": "No such record, or none you may know of.",
+    "404": "No such record, or none you may know of (on a list: no such page or cursor).",
     "409": "Conflicts with the record's current state (e.g. an illegal licence transition, or a "
     "record with the same natural key).",
     "412": "If-Match does not match the record's current ETag; nothing was changed.",
@@ -73,6 +74,8 @@ class AutoSchema(BaseAutoSchema):
             codes.append("412")
         if self._is_list_view():
             codes.append("400")
+            if getattr(self.view, "pagination_class", None) is not None:
+                codes.append("404")  # a page or cursor that does not exist
         if "{" in self.path:
             codes.append("404")
         return sorted(set(codes))
@@ -88,11 +91,14 @@ class AutoSchema(BaseAutoSchema):
         return responses
 
 
+# Ids are 64-bit (BigAutoField): the API knows no others.
+INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
+
+
 def _integer(schema: dict) -> None:
     target = schema["items"] if schema.get("type") == "array" else schema
-    if target.get("type") == "number":
-        target["type"] = "integer"
-        target.pop("format", None)
+    if target.get("type") in ("number", "integer"):
+        target.update(type="integer", format="int64", **INT64)
 
 
 def _foreign_key_filters(view_class) -> set[str]:
@@ -131,4 +137,6 @@ def postprocess(result, generator, request, public):
                 _integer(parameter["schema"])
             elif parameter["in"] == "path" and parameter["schema"].get("pattern") == r"^\d+$":
                 parameter["schema"] = {"type": "integer"}  # lookup_value_regex \d+ (audit seq)
+            if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                _integer(parameter["schema"])
     return result
