@@ -101,20 +101,20 @@ def _integer(schema: dict) -> None:
         target.update(type="integer", format="int64", **INT64)
 
 
+def _is_id_filter(filter_) -> bool:
+    if isinstance(filter_, NumberInFilter):  # ids, comma-separated (registry.filters)
+        return True
+    if isinstance(filter_, ModelChoiceFilter | ModelMultipleChoiceFilter):
+        model = getattr(filter_.queryset, "model", None)
+        return model is not None and model._meta.pk.get_internal_type().endswith("AutoField")
+    return False
+
+
 def _foreign_key_filters(view_class) -> set[str]:
     filterset = getattr(view_class, "filterset_class", None)
     if filterset is None:
         return set()
-    names = set()
-    for name, filter_ in filterset.base_filters.items():
-        if isinstance(filter_, NumberInFilter):  # ids, comma-separated (registry.filters)
-            names.add(name)
-        elif isinstance(filter_, ModelChoiceFilter | ModelMultipleChoiceFilter):
-            queryset = filter_.queryset
-            model = getattr(queryset, "model", None)
-            if model is not None and model._meta.pk.get_internal_type().endswith("AutoField"):
-                names.add(name)
-    return names
+    return {name for name, filter_ in filterset.base_filters.items() if _is_id_filter(filter_)}
 
 
 def postprocess(result, generator, request, public):
