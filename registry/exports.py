@@ -4,6 +4,9 @@ Constant memory and fast: on PostgreSQL the database writes the rows itself (`CO
 STDOUT` over the SQL of the filtered queryset, read in chunks through psycopg 3); on SQLite the
 same SQL is read with fetchmany() in chunks that feed the csv or json module. Never a serializer
 per row, never the whole result in memory.
+
+CSV text cells are neutralised against formula injection (registry.csv_safety; on PostgreSQL
+as a CASE in the COPY statement, so the export stays set-based); NDJSON is unchanged.
 """
 
 import csv
@@ -15,6 +18,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
+from registry.csv_safety import neutralise, neutralise_sql
 from registry.models import Contract
 
 CHUNK_ROWS = 2000
@@ -47,6 +51,18 @@ COLUMNS = (
 )
 NAMES = [name for name, _ in COLUMNS]
 LIST_COLUMNS = {"countries", "services"}
+# The columns that hold text (the others are numbers, booleans and dates).
+TEXT_COLUMNS = {
+    "reference",
+    "company",
+    "client",
+    "mission",
+    "title",
+    "countries",
+    "services",
+    "currency",
+    "status",
+}
 
 
 class ListAgg(Aggregate):
@@ -113,6 +129,8 @@ def _postgres_copy(queryset: QuerySet, fmt: str) -> Iterator[bytes]:
     )
 
     def column(name):
+        if fmt == "csv" and name in TEXT_COLUMNS:
+            return neutralise_sql(f'"{name}".codes' if name in LIST_COLUMNS else f'f."{name}"')
         if name in LIST_COLUMNS:
             return f'"{name}".codes' if fmt == "csv" else f"COALESCE(\"{name}\".codes, '{{}}')"
         if name == "armed" and fmt == "csv":
@@ -149,22 +167,33 @@ _ARMED = NAMES.index("armed")
 _VALUE = NAMES.index("value")
 
 
-def _row_chunks(queryset: QuerySet) -> Iterator[list[tuple]]:
+def _row_chunks(queryset: QuerySet, render=None) -> Iterator[list[list]]:
     """Rows as the database returns them, in chunks, without Django's per-value converters
-    (dates print as ISO); only booleans and the decimal value are rendered."""
+    (dates print as ISO); only booleans and the decimal value are rendered (by `render`)."""
+    render = render or _render
     connection = connections[queryset.db]
     sql, params = export_rows(queryset).query.get_compiler(using=queryset.db).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_ROWS):
-            yield [_render(row) for row in rows]
+            yield [render(row) for row in rows]
 
 
-def _render(row: tuple) -> tuple:
+def _render(row: tuple) -> list:
     row = list(row)
     row[_ARMED] = "true" if row[_ARMED] else "false"
     if row[_VALUE] is not None:
         row[_VALUE] = f"{row[_VALUE]:.2f}"
+    return row
+
+
+_TEXT = [i for i, name in enumerate(NAMES) if name in TEXT_COLUMNS]
+
+
+def _render_csv(row: tuple) -> list:
+    row = _render(row)
+    for i in _TEXT:
+        row[i] = neutralise(row[i])
     return row
 
 
@@ -187,7 +216,7 @@ def stream_contracts_csv(queryset: QuerySet) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(NAMES)
-    for rows in _row_chunks(queryset):
+    for rows in _row_chunks(queryset, _render_csv):
         writer.writerows(rows)
         yield buffer.getvalue().encode()
         buffer.seek(0)

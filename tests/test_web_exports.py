@@ -35,3 +35,13 @@ def test_mission_officer_csv_holds_only_their_missions(client, mission_officer, 
 
 def test_public_cannot_download(client):
     assert client.get(reverse("web:contracts_csv")).status_code == 302
+
+
+def test_web_csv_neutralises_formula_cells(client, auditor):
+    f.ContractFactory(reference="F-1", title='=HYPERLINK("http://x","y")')
+    f.ContractFactory(reference="F-2", title="-2+3")
+    client.force_login(auditor)
+    titles = {
+        row["reference"]: row["title"] for row in _rows(client.get(reverse("web:contracts_csv")))
+    }
+    assert titles == {"F-1": '\'=HYPERLINK("http://x","y")', "F-2": "'-2+3"}

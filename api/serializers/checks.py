@@ -102,7 +102,15 @@ class FindingsField(serializers.JSONField):
 
 @extend_schema_field(CoordinationReportSerializer)
 class CoordinationField(serializers.JSONField):
-    """As the compliance engine stored it: summaries only, never values or personnel."""
+    """As the compliance engine stored it: summaries only, never values or personnel. A check
+    stored without a coordination section (the model's default, {}) answers empty lists, as
+    the schema promises."""
+
+    EMPTY = ("overlapping_contracts", "terminated_for_cause", "sanctions")
+
+    def to_representation(self, value):
+        value = super().to_representation(value)
+        return {**{key: [] for key in self.EMPTY}, **(value or {})}
 
 
 class HiringCheckSerializer(serializers.ModelSerializer):

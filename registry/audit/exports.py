@@ -1,7 +1,9 @@
 """Streaming exports of audit entries (CSV and NDJSON) in constant memory.
 
 Rows are read in chunks straight from the database; `at` is written exactly as it is hashed
-(see docs/audit.md), so an exported file can be verified outside the registry.
+(see docs/audit.md), so an exported file can be verified outside the registry. CSV text cells
+are neutralised against formula injection (registry.csv_safety; docs/audit.md says how a
+verifier undoes it); `at`, `prev_hash` and `hash` never start with a character that needs it.
 """
 
 import csv
@@ -10,6 +12,8 @@ import json
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
+
+from registry.csv_safety import neutralise
 
 from .chain import HASHED_FIELDS, canonical_timestamp
 
@@ -50,7 +54,7 @@ def stream_audit_csv(queryset: QuerySet) -> Iterator[bytes]:
         writer.writerow(FIELDS)
         for row in _rows(queryset):
             row["changes"] = json.dumps(row["changes"], separators=(",", ":"), ensure_ascii=False)
-            writer.writerow(row.values())
+            writer.writerow([neutralise(value) for value in row.values()])
             yield _drain(buffer)
         yield _drain(buffer)  # the header alone when nothing matched
 

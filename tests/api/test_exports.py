@@ -129,3 +129,40 @@ def test_stream_functions_accept_any_contract_queryset(world):
     assert b"".join(stream_contracts_ndjson(qs)).count(b"\n") == 1
     assert b"".join(stream_contracts_ndjson(m.Contract.objects.none())) == b""
     assert b"".join(stream_contracts_csv(m.Contract.objects.none())).count(b"\n") == 1
+
+
+FORMULAS = {
+    '=HYPERLINK("http://x","y")': '\'=HYPERLINK("http://x","y")',
+    "-2+3": "'-2+3",
+    "+1": "'+1",
+    "@SUM(A1)": "'@SUM(A1)",
+    "\tTab": "'\tTab",
+    "\rReturn": "'\rReturn",
+    "'quoted": "''quoted",
+    "Plain - title": "Plain - title",
+}
+
+
+def test_csv_export_neutralises_formula_cells_and_ndjson_keeps_them(world, client_for):
+    for title in FORMULAS:
+        f.ContractFactory(client=world.client, company=world.company, title=title)
+    api = client_for("auditor")
+    rows = list(
+        csv.DictReader(io.StringIO(_body(api.get("/api/v1/contracts/", {"format": "csv"}))))
+    )
+    titles = {r["title"] for r in rows}
+    assert set(FORMULAS.values()) <= titles
+    assert not any(t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in titles)
+    # Numbers and dates are not text cells: written as they are.
+    plain = next(r for r in rows if r["reference"] == world.contract.reference)
+    assert plain["value"] == "250000.00" and plain["start"] == world.contract.start.isoformat()
+    lines = _body(api.get("/api/v1/contracts/", {"format": "ndjson"})).splitlines()
+    assert set(FORMULAS) <= {json.loads(line)["title"] for line in lines}
+
+
+def test_stream_neutralises_every_text_column(world):
+    client = f.ClientFactory(mission=world.mission, name="=cmd|' /C calc'!A0")
+    contract = f.ContractFactory(client=client, company=world.company, reference="-REF", title="ok")
+    body = b"".join(stream_contracts_csv(m.Contract.objects.filter(pk=contract.pk))).decode()
+    row = next(csv.DictReader(io.StringIO(body)))
+    assert (row["client"], row["reference"], row["title"]) == ("'=cmd|' /C calc'!A0", "'-REF", "ok")

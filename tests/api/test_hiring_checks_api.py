@@ -126,3 +126,13 @@ def test_refused_when_the_company_s_current_contracts_fill_the_armed_cap(world, 
     assert arm_cap["severity"] == "blocker"
     assert other.reference in arm_cap["message"] and "OTHERMIS" in arm_cap["message"]
     assert "750000" not in str(body)
+
+
+def test_a_check_stored_without_coordination_answers_the_documented_empty_lists(world, client_for):
+    check = f.HiringCheckFactory(company=world.company, mission=world.mission, coordination={})
+    body = client_for("auditor").get(f"/api/v1/hiring-checks/{check.pk}/").json()
+    assert body["coordination"] == {
+        "overlapping_contracts": [],
+        "terminated_for_cause": [],
+        "sanctions": [],
+    }

@@ -1,0 +1,34 @@
+"""Formula-injection neutralisation for every CSV the registry writes (OWASP "CSV Injection").
+
+A spreadsheet reads a cell that starts with = + - @, a tab or a carriage return as a formula, so
+such a text cell gets one leading ' (single quote). The quote itself is in the set too, so the
+prefix can always be undone without ambiguity: a text cell that starts with ' had exactly one '
+added; remove that first character to get the stored value back (docs/audit.md).
+Only text cells are neutralised; numbers, booleans and dates are written as they are.
+"""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+PREFIX = "'"
+
+# The same characters as PostgreSQL literals, for a CASE inside COPY.
+_SQL_STARTS = "'=', '+', '-', '@', E'\\t', E'\\r', ''''"
+
+
+def neutralise(value):
+    """The value with a leading ' if it is text that a spreadsheet could read as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return PREFIX + value
+    return value
+
+
+def restore(cell: str) -> str:
+    """The stored text of a neutralised CSV text cell (what a verifier compares or hashes)."""
+    return cell[1:] if cell.startswith(PREFIX) else cell
+
+
+def neutralise_sql(expression: str) -> str:
+    """`neutralise` as a PostgreSQL expression over a text expression (set-based)."""
+    return (
+        f"CASE WHEN left({expression}, 1) IN ({_SQL_STARTS})"
+        f" THEN '{PREFIX}{PREFIX}' || {expression} ELSE {expression} END"
+    )
