@@ -135,7 +135,10 @@ def postprocess(result, generator, request, public):
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "query" and parameter["name"] in foreign_keys:
                 _integer(parameter["schema"])
-            elif parameter["in"] == "path" and parameter["schema"].get("pattern") == r"^\d+$":
+            elif parameter["in"] == "path" and parameter["schema"].get("pattern") in (
+                r"^\d+$",
+                "^[0-9]+$",
+            ):
                 parameter["schema"] = {"type": "integer"}  # lookup_value_regex \d+ (audit seq)
             if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
                 _integer(parameter["schema"])

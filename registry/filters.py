@@ -13,6 +13,7 @@ are YYYY-MM-DD in ASCII digits; numbers likewise. The API also refuses an empty 
 (?active_on=, api.filtersets.StrictFilterBackend); a page's blank form field is no filter.
 """
 
+import datetime as dt
 import re
 
 import django_filters as df
@@ -98,7 +99,17 @@ class StrictDateField(forms.DateField):
 class StrictIsoDateTimeField(df.fields.IsoDateTimeField):
     def to_python(self, value):
         _require_ascii(value, "Enter a valid date and time (ISO 8601).")
-        return super().to_python(value)
+        parsed = super().to_python(value)
+        if parsed is not None and parsed.tzinfo is not None:
+            # ISO 8601 allows any offset; PostgreSQL refuses literals beyond ±15:59. In UTC
+            # the instant is the same and every database takes it.
+            try:
+                parsed = parsed.astimezone(dt.UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    "Enter a date and time within years 1 to 9999.", code="invalid"
+                ) from None
+        return parsed
 
 
 class IdFilter(df.NumberFilter):

@@ -83,9 +83,10 @@ def test_personnel_answers_are_never_stored(client, auditor, company):
 
 
 def test_token_post_answer_is_not_stored(auditor):
+    code = f.totp_code(f.totp_device(auditor))  # auditors sign in with a second factor
     response = APIClient().post(
         "/api/v1/auth/token/",
-        {"username": "auditor", "password": "correct-horse-battery"},
+        {"username": "auditor", "password": "correct-horse-battery", "otp": code},
         format="json",
     )
     assert response.status_code == 201 and _no_store(response)

@@ -1,5 +1,6 @@
 """Production refuses weak secrets (ASVS 2.9 / 6.4): the start stops with a clear error."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -35,7 +36,13 @@ def test_a_strong_secret_passes():
 
 def _start(**env):
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update(DEBUG="0", ALLOWED_HOSTS="registry.example.org", **env)
+    environment.update(
+        DEBUG="0",
+        ALLOWED_HOSTS="registry.example.org",
+        # A fixed test key (32 bytes, base64); production keeps its own out of the database.
+        AUDIT_SIGNING_KEY=base64.b64encode(bytes(range(32))).decode(),
+        **env,
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,

@@ -317,3 +317,10 @@ def test_the_model_refuses_control_characters_for_every_door(world):
 def test_nul_on_postgresql_never_reaches_the_database(world, client_for):
     for url in ["/api/v1/status/?licence_number=L%00", "/api/v1/licences/?number=L%00"]:
         _error(client_for("admin").get(url), 400)
+
+
+def test_a_date_time_with_any_iso_offset_filters_instead_of_failing(client_for, world):
+    # PostgreSQL refuses offsets beyond ±15:59 in a literal; the filter reads it in UTC.
+    response = client_for("auditor").get("/api/v1/audit/", {"until": "0791-08-05T00:59:03-17:25"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
