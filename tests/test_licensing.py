@@ -15,7 +15,7 @@ from .factories import LicenceFactory
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED = [(src, action) for action, (sources, _) in TRANSITIONS.items() for src in sources]
+ALLOWED = [(src, action) for action, (sources, _) in TRANSITIONS.items() for src in sorted(sources)]
 FORBIDDEN = [
     (src, action)
     for src, action in itertools.product(S.values, A.values)
