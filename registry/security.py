@@ -4,6 +4,8 @@
   trusted proxies; used by django-axes (AXES_CLIENT_IP_CALLABLE) and by the API throttles.
 - django-axes counts failures per username and address in the database (shared by every worker)
   and locks that pair out for LOGIN_COOLOFF_MINUTES after LOGIN_FAILURE_LIMIT failures.
+- `AccountLockoutBackend`: whatever the addresses, an account with LOGIN_ACCOUNT_FAILURE_LIMIT
+  failures (axes' failure log) in the last LOGIN_ACCOUNT_WINDOW_MINUTES accepts no login.
 - `LoginThrottleMiddleware`: the per-address login rate (the API's "login" throttle rate) on the
   web and admin login forms too, counted in the shared cache under the same key as the API's.
 - Every decision is logged on the `registry.security` logger: door, result, username, address;
@@ -16,9 +18,12 @@ import logging
 import math
 
 from django.conf import settings
+from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 logger = logging.getLogger("registry.security")
 
@@ -127,13 +132,61 @@ def locked_page(request, seconds: int):
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """AXES_LOCKOUT_CALLABLE: axes' answer once a username and address pair is locked."""
-    return locked_page(request, cooloff_minutes() * 60)
+    """AXES_LOCKOUT_CALLABLE: the answer once a username and address pair (axes) or an account
+    (AccountLockoutBackend) is locked."""
+    return locked_page(request, retry_after(request))
 
 
 def is_locked_out(request) -> bool:
-    """After authenticate(): whether axes refused or locked this attempt."""
+    """After authenticate(): whether axes or AccountLockoutBackend refused or locked it."""
     return bool(getattr(request, "axes_locked_out", False))
+
+
+def retry_after(request) -> int:
+    """Seconds until a locked-out attempt may be tried again."""
+    return getattr(request, "account_retry_after", None) or cooloff_minutes() * 60
+
+
+def account_retry_after(username: str, now: dt.datetime | None = None) -> int:
+    """0 if the account may try to log in; else the seconds until its failures in the window
+    fall below LOGIN_ACCOUNT_FAILURE_LIMIT (when the limit-th newest leaves the window)."""
+    from axes.models import AccessFailureLog
+
+    now = now or timezone.now()
+    window = dt.timedelta(minutes=settings.LOGIN_ACCOUNT_WINDOW_MINUTES)
+    limit = settings.LOGIN_ACCOUNT_FAILURE_LIMIT
+    failures = AccessFailureLog.objects.filter(
+        username=str(username)[:USERNAME_MAX], attempt_time__gt=now - window
+    ).order_by("-attempt_time")
+    oldest_counted = failures.values_list("attempt_time", flat=True)[limit - 1 : limit].first()
+    if oldest_counted is None:
+        return 0
+    return max(1, math.ceil((oldest_counted + window - now).total_seconds()))
+
+
+class AccountLockoutBackend(BaseBackend):
+    """Placed after axes' backend: refuses every login of an account over its failure limit,
+    the right password included, so guessing spread over many addresses stops too. It marks
+    the request as axes does, so each door answers it as a lockout (429, Retry-After)."""
+
+    def authenticate(self, request, username=None, **credentials):
+        if request is None or username is None:
+            return None
+        wait = account_retry_after(username)
+        if wait:
+            request.axes_locked_out = True
+            request.account_retry_after = wait
+            raise PermissionDenied
+        return None
+
+
+def delete_old_failures(now: dt.datetime | None = None) -> int:
+    """Failed-login rows older than LOGIN_FAILURE_LOG_DAYS (the daily run calls this)."""
+    from axes.models import AccessFailureLog
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.LOGIN_FAILURE_LOG_DAYS)
+    deleted, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return deleted
 
 
 def reset_failures(request, username: str) -> None:
@@ -178,7 +231,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     if request is None:
         return
     result = LOCKED if is_locked_out(request) else FAILURE
-    log_decision(request, credentials.get("username"), result)
+    reason = "account" if getattr(request, "account_retry_after", None) else ""
+    log_decision(request, credentials.get("username"), result, reason=reason)
 
 
 def connect_signals() -> None:

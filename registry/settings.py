@@ -332,9 +332,27 @@ from registry.env import cache_config  # noqa: E402
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_COOLOFF_MINUTES = envint("LOGIN_COOLOFF_MINUTES", 15)
-if TRUSTED_PROXY_COUNT < 0 or LOGIN_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
+# However many addresses they come from: an account with LOGIN_ACCOUNT_FAILURE_LIMIT failures in
+# the last LOGIN_ACCOUNT_WINDOW_MINUTES accepts no login until the oldest of them leaves the
+# window (ASVS 2.2.1: at most 100 failed attempts per hour on one account).
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", 100)
+LOGIN_ACCOUNT_WINDOW_MINUTES = envint("LOGIN_ACCOUNT_WINDOW_MINUTES", 60)
+# Failed logins are kept this many days (manage.py daily deletes older ones).
+LOGIN_FAILURE_LOG_DAYS = envint("LOGIN_FAILURE_LOG_DAYS", 90)
+if (
+    TRUSTED_PROXY_COUNT < 0
+    or min(
+        LOGIN_FAILURE_LIMIT,
+        LOGIN_COOLOFF_MINUTES,
+        LOGIN_ACCOUNT_FAILURE_LIMIT,
+        LOGIN_ACCOUNT_WINDOW_MINUTES,
+        LOGIN_FAILURE_LOG_DAYS,
+    )
+    < 1
+):
     raise ImproperlyConfigured(
-        "TRUSTED_PROXY_COUNT must be >= 0, LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES >= 1"
+        "TRUSTED_PROXY_COUNT must be >= 0; LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES, "
+        "LOGIN_ACCOUNT_FAILURE_LIMIT, LOGIN_ACCOUNT_WINDOW_MINUTES and LOGIN_FAILURE_LOG_DAYS >= 1"
     )
 
 # Throttle counts must be shared by every worker: the database cache by default in production
@@ -351,6 +369,7 @@ MIDDLEWARE += [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any check
+    "registry.security.AccountLockoutBackend",  # then an account over its hourly failure limit
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = "registry.security.failure_limit"  # LOGIN_FAILURE_LIMIT
@@ -361,6 +380,11 @@ AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"
 AXES_USERNAME_CALLABLE = "registry.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "registry.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# One row per failed login (username, address, time): the per-account limit counts them.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# axes trims a user's rows beyond this by deleting the newest, which would hide new failures
+# from the per-account count; the daily run deletes rows older than LOGIN_FAILURE_LOG_DAYS.
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10**9
 LOGGING["loggers"] = {
     **LOGGING.get("loggers", {}),
     "registry.security": {"level": envstr("SECURITY_LOG_LEVEL", "INFO")},

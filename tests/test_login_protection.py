@@ -287,3 +287,101 @@ def test_the_lockout_ends_after_the_cool_off(client, user):
     earlier = dt.timedelta(minutes=COOLOFF, seconds=1)
     AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - earlier)
     assert web(client, "kestrel", PASSWORD).status_code == 302
+
+
+ACCOUNT_LIMIT = 6
+WINDOW = 60
+
+
+@pytest.fixture
+def account_limit(settings):
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = ACCOUNT_LIMIT
+    settings.LOGIN_ACCOUNT_WINDOW_MINUTES = WINDOW
+
+
+def _spread_failures(client, count, username="kestrel"):
+    """Failures from as many addresses, each under the per-address limits."""
+    for n in range(count):
+        response = web(client, username, WRONG, REMOTE_ADDR=f"192.0.2.{n + 1}")
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("door", ["/login/", "/admin/login/", "api"])
+def test_failures_from_many_addresses_lock_the_account_on_every_door(
+    client, user, account_limit, door
+):
+    _spread_failures(client, ACCOUNT_LIMIT)
+    fresh = {"REMOTE_ADDR": "203.0.113.200"}
+    if door == "api":
+        response = api(APIClient(), "kestrel", PASSWORD, **fresh)
+        assert response.status_code == 429 and response.json()["code"] == "locked"
+    else:
+        response = web(client, "kestrel", PASSWORD, door, **fresh)
+        assert response.status_code == 429
+        assert "Too many failed login attempts" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+    # Until the oldest counted failure leaves the window, i.e. about an hour from now.
+    assert WINDOW * 60 - 60 <= int(response["Retry-After"]) <= WINDOW * 60
+
+
+def test_one_failure_short_of_the_account_limit_still_logs_in(client, user, account_limit):
+    _spread_failures(client, ACCOUNT_LIMIT - 1)
+    assert web(client, "kestrel", PASSWORD, REMOTE_ADDR="203.0.113.200").status_code == 302
+
+
+def test_the_account_lock_is_the_same_for_an_unknown_username(client, user, account_limit):
+    answers = []
+    for name in ("kestrel", "nobody-by-that-name"):
+        _spread_failures(client, ACCOUNT_LIMIT, name)
+        locked = web(client, name, WRONG, REMOTE_ADDR="203.0.113.200")
+        answers.append((locked.status_code, locked.context["message"]))
+    assert answers[0] == answers[1] == (429, answers[0][1])
+
+
+def test_the_account_lock_leaves_other_accounts_alone(client, user, account_limit):
+    f.UserFactory(username="osprey")
+    _spread_failures(client, ACCOUNT_LIMIT)
+    assert web(client, "osprey", PASSWORD, REMOTE_ADDR="192.0.2.1").status_code == 302
+
+
+def test_the_account_lock_ends_when_its_failures_leave_the_window(client, user, account_limit):
+    import datetime as dt
+
+    from axes.models import AccessFailureLog
+
+    _spread_failures(client, ACCOUNT_LIMIT)
+    assert web(client, "kestrel", PASSWORD, REMOTE_ADDR="203.0.113.200").status_code == 429
+    # The refused attempt counted as a failure too; move every failure out of the window.
+    hour = dt.timedelta(minutes=WINDOW, seconds=1)
+    for row in AccessFailureLog.objects.all():
+        AccessFailureLog.objects.filter(pk=row.pk).update(attempt_time=row.attempt_time - hour)
+    assert web(client, "kestrel", PASSWORD, REMOTE_ADDR="203.0.113.201").status_code == 302
+
+
+def test_the_account_lock_is_logged_with_its_reason(caplog, client, user, account_limit):
+    _spread_failures(client, ACCOUNT_LIMIT)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="registry.security"):
+        web(client, "kestrel", PASSWORD, REMOTE_ADDR="203.0.113.200")
+    lines = [r.getMessage() for r in _security_lines(caplog)]
+    assert lines == [
+        "login door=web result=locked user='kestrel' address=203.0.113.200 reason=account"
+    ]
+    assert PASSWORD not in caplog.text
+
+
+def test_the_daily_run_deletes_old_failed_logins(settings, client, user):
+    import datetime as dt
+
+    from axes.models import AccessFailureLog
+
+    from registry.security import delete_old_failures
+
+    settings.LOGIN_FAILURE_LOG_DAYS = 30
+    _spread_failures(client, 2)
+    old = AccessFailureLog.objects.order_by("pk").first()
+    AccessFailureLog.objects.filter(pk=old.pk).update(
+        attempt_time=old.attempt_time - dt.timedelta(days=31)
+    )
+    assert delete_old_failures() == 1
+    assert AccessFailureLog.objects.count() == 1

@@ -93,8 +93,8 @@ class TokenView(APIView):
         username = body.validated_data["username"]
         code = body.validated_data.pop("otp", "")
         user = authenticate(request, **body.validated_data)
-        if security.is_locked_out(request):  # django-axes refused or locked this attempt
-            raise LoginLocked(security.cooloff_minutes() * 60)
+        if security.is_locked_out(request):  # the pair or the account is locked
+            raise LoginLocked(security.retry_after(request))
         if user is None or not user.is_active:
             if user is not None:  # authenticate() refused nothing: log the inactive account
                 security.log_decision(request, username, security.FAILURE)

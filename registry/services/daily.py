@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from registry.audit.checkpoints import create_checkpoint
 from registry.compliance import run_compliance
+from registry.security import delete_old_failures
 
 from .actors import SystemActor
 from .licensing import expire_licences
@@ -22,12 +23,13 @@ from .licensing import expire_licences
 def run_daily(on: dt.date | None = None, progress=None, actor=None) -> dict:
     """Expire lapsed licences and re-check every company as of `on` (default: today).
 
-    Then signs a checkpoint of the audit chain head (docs/audit.md). Returns the run_compliance
+    Deletes failed-login rows older than LOGIN_FAILURE_LOG_DAYS, then signs a checkpoint of the audit chain head (docs/audit.md). Returns the run_compliance
     summary plus "expired_companies": the ids of the companies whose licences were expired, and
     "checkpoint": the Checkpoint."""
     on = on or timezone.localdate()
     cause = f"daily run {on.isoformat()}"
     expired = expire_licences(on, actor=actor or SystemActor("command:daily"), cause=cause)
     summary = run_compliance(on=on, progress=progress, cause=cause)
+    delete_old_failures()
     checkpoint = create_checkpoint()
     return {**summary, "expired_companies": expired, "checkpoint": checkpoint}
