@@ -18,7 +18,6 @@ import logging
 import math
 
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -164,10 +163,11 @@ def account_retry_after(username: str, now: dt.datetime | None = None) -> int:
     return max(1, math.ceil((oldest_counted + window - now).total_seconds()))
 
 
-class AccountLockoutBackend(BaseBackend):
+class AccountLockoutBackend:
     """Placed after axes' backend: refuses every login of an account over its failure limit,
     the right password included, so guessing spread over many addresses stops too. It marks
-    the request as axes does, so each door answers it as a lockout (429, Retry-After)."""
+    the request as axes does, so each door answers it as a lockout (429, Retry-After). It has
+    no get_user(): it never signs anyone in, so sessions never name it as their backend."""
 
     def authenticate(self, request, username=None, **credentials):
         if request is None or username is None:

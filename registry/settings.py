@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",  # two-factor: see "Two-factor authentication" below
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "registry",
     "registry.audit",
     "api",
@@ -247,7 +246,7 @@ OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "PMSC Registry")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # After a wrong code the device refuses codes for 2**(n-1) seconds (n wrong codes in a row).
 OTP_TOTP_THROTTLE_FACTOR = 1
-OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_RECOVERY_THROTTLE_FACTOR = 1
 
 # --- REST API (api/) --------------------------------------------------------------------------
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)

@@ -1,8 +1,8 @@
 """Two-factor authentication (TOTP, with one-time recovery codes) for the roles that read
 investigation material and personnel records: regulators, auditors and administrators.
 
-django-otp keeps the devices (otp_totp: the authenticator app; otp_static: the recovery codes)
-and marks a session verified (django_otp.login stores the device in the session; its
+django-otp keeps the devices (otp_totp: the authenticator app; registry.RecoveryCodes: the
+recovery codes, kept as digests) and marks a session verified (django_otp.login stores the device in the session; its
 OTPMiddleware puts it back on request.user, and user.is_verified() says so). This module decides
 who needs a second factor and holds the one check every door uses:
 
@@ -12,7 +12,13 @@ who needs a second factor and holds the one check every door uses:
 - the API: session authentication ignores such a session (api.authentication), and the token
   endpoint asks for a code in its `otp` field before it issues a token.
 
-Mission staff keep password-only sign-in (the scope of the issue).
+Mission staff keep password-only sign-in.
+
+A user who lost their authenticator signs in with a recovery code and replaces it on their
+"Two-factor" page (`confirm_enrolment` retires the old one); without codes left, an
+administrator resets their second factor (`reset`), and they enrol again at their next sign-in.
+Enrolment, replacement, a used recovery code and a reset are audit entries (the device models
+are audited with their secrets masked; registry.audit.recorder).
 """
 
 import secrets
@@ -25,18 +31,22 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import access
+from registry.audit import recorder as audit
 from registry.choices import Role
+from registry.credentials import end_sessions
+from registry.models import RecoveryCodes
 
 OTP_ROLES = frozenset({Role.REGULATOR, Role.AUDITOR, Role.ADMIN})
 TOTP_DEVICE_NAME = "authenticator app"
 RECOVERY_DEVICE_NAME = "recovery codes"
 RECOVERY_CODE_COUNT = 10
-# 16 base32 characters: 80 random bits, the most django-otp's StaticToken (16 characters) holds.
-RECOVERY_CODE_BYTES = 10
+# 24 characters of the base32 alphabet (no 0, 1, 8 or 9 to misread): 120 random bits, over the
+# 112 ASVS 2.6.2 asks of a lookup secret kept as a plain digest.
+RECOVERY_CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+RECOVERY_CODE_LENGTH = 24
 
 
 def needs_otp(user) -> bool:
@@ -71,13 +81,13 @@ THROTTLED = "Too many wrong codes: wait a few seconds and try again."
 
 
 def _model_for(code: str):
-    return TOTPDevice if code.isdigit() else StaticDevice
+    return TOTPDevice if code.isdigit() else RecoveryCodes
 
 
 def verify(user, code: str):
     """The device that accepts `code` (a 6-digit TOTP code or an unused recovery code), or None.
 
-    A recovery code is deleted as it is accepted; a TOTP code is not accepted twice (django-otp
+    A recovery code's digest is deleted as it is accepted; a TOTP code is not accepted twice (django-otp
     remembers the last time step). Each wrong code doubles a delay during which the device
     accepts nothing (django-otp's throttling, OTP_*_THROTTLE_FACTOR).
     """
@@ -105,7 +115,12 @@ def check(user, code: str):
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    codes = RecoveryCodes.objects.filter(user=user, confirmed=True).first()
+    return codes.remaining() if codes else 0
+
+
+def is_recovery(device) -> bool:
+    return isinstance(device, RecoveryCodes)
 
 
 def mark_verified(request, device) -> None:
@@ -124,27 +139,49 @@ def start_enrolment(user) -> TOTPDevice:
 
 def confirm_enrolment(device: TOTPDevice) -> list[str]:
     """Confirm the authenticator and issue fresh recovery codes, returned once (shown to the user,
-    never again). Other unconfirmed authenticators and older recovery codes are removed."""
+    never again). Every other authenticator of the user (a replaced one, unconfirmed ones) and
+    the older recovery codes stop working."""
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+        for old in TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk):
+            old.delete()  # one by one, so each removal is an audit entry
         return new_recovery_codes(device.user)
 
 
 def new_recovery_codes(user) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    static = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    """RECOVERY_CODE_COUNT new codes, returned once; only their digests are kept, and the
+    user's earlier codes stop working."""
     codes = [
-        b32encode(secrets.token_bytes(RECOVERY_CODE_BYTES)).decode().lower()
+        "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
         for _ in range(RECOVERY_CODE_COUNT)
     ]
-    StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
+    with transaction.atomic():
+        device = RecoveryCodes.objects.select_for_update().filter(user=user).first()
+        if device is None:
+            device = RecoveryCodes(user=user, name=RECOVERY_DEVICE_NAME)
+        device.confirmed = True
+        device.digests = [RecoveryCodes.digest(code) for code in codes]
+        device.throttle_reset(commit=False)
+        device.save()
     return codes
 
 
+def reset(user, reason: str = "") -> None:
+    """Remove the user's authenticators and recovery codes and end their sessions: they set up
+    a new authenticator at their next sign-in (for a user who lost their device and codes)."""
+    with transaction.atomic():
+        for device in [
+            *TOTPDevice.objects.filter(user=user),
+            *RecoveryCodes.objects.filter(user=user),
+        ]:
+            device.delete()
+        audit.record_event(user, "second_factor.reset", reason=reason)
+    end_sessions(user)
+
+
 def display_code(code: str) -> str:
-    """abcd-efgh-ijkl-mnop: easier to copy by hand; the dashes are ignored when typed back."""
+    """abcd-efgh-ijkl-mnop-…: easier to copy by hand; the dashes are ignored when typed back."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 

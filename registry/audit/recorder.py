@@ -29,11 +29,28 @@ MASK = "[masked]"
 MASKED_NAME_PARTS = ("password", "secret", "token", "identity_hash", "api_key", "key_hash")
 # Bookkeeping that changes on every save; not worth an entry on its own.
 IGNORED_ON_UPDATE = {"updated_at", "last_login"}
-EXTRA_AUDITED_MODELS = ["auth.User", "auth.Group", "api.ApiToken"]
+EXTRA_AUDITED_MODELS = ["auth.User", "auth.Group", "api.ApiToken", "otp_totp.TOTPDevice"]
 # Models whose entries show only these fields in clear; every other field is masked, so no part
-# of a credential (an API token's key, its hash) reaches the trail or its exports.
+# of a credential (an API token's key, its hash, a TOTP secret, a recovery code's digest)
+# reaches the trail or its exports.
+SECOND_FACTOR_CLEAR = {"user", "name", "confirmed", "created_at"}
 CLEAR_FIELDS_ONLY = {
     "api.apitoken": {"user", "created_at", "expires_at", "revoked_at", "last_used_at"},
+    "otp_totp.totpdevice": SECOND_FACTOR_CLEAR,
+    "registry.recoverycodes": SECOND_FACTOR_CLEAR,
+}
+# Per model, bookkeeping of each use of a second factor: a sign-in, not a change (enrolment,
+# confirmation, removal and a recovery code used up are recorded).
+SECOND_FACTOR_USE = {
+    "last_t",
+    "drift",
+    "throttling_failure_timestamp",
+    "throttling_failure_count",
+    "last_used_at",
+}
+IGNORED_ON_UPDATE_OF = {
+    "otp_totp.totpdevice": SECOND_FACTOR_USE,
+    "registry.recoverycodes": SECOND_FACTOR_USE,
 }
 
 
@@ -178,11 +195,15 @@ def company_of(obj, query=True) -> int | None:
 # --- signal receivers ---------------------------------------------------------------------------
 
 
+def _ignored_on_update(model) -> set[str]:
+    return IGNORED_ON_UPDATE | IGNORED_ON_UPDATE_OF.get(model._meta.label_lower, set())
+
+
 def _pre_save(sender, instance, raw, using, update_fields, **kwargs):
     instance._audit_old = None
     if instance.pk is None:
         return
-    if update_fields is not None and set(update_fields) <= IGNORED_ON_UPDATE:
+    if update_fields is not None and set(update_fields) <= _ignored_on_update(sender):
         return  # e.g. a login touching last_login
     attnames = [f.attname for f in _fields(sender, update_fields)]
     instance._audit_old = (
@@ -192,7 +213,8 @@ def _pre_save(sender, instance, raw, using, update_fields, **kwargs):
 
 def _post_save(sender, instance, created, raw, using, update_fields, **kwargs):
     old = instance.__dict__.pop("_audit_old", None)
-    if not created and update_fields is not None and set(update_fields) <= IGNORED_ON_UPDATE:
+    ignored = _ignored_on_update(sender)
+    if not created and update_fields is not None and set(update_fields) <= ignored:
         return
     fields = _fields(sender, update_fields)
     if created or old is None:
@@ -202,7 +224,7 @@ def _post_save(sender, instance, created, raw, using, update_fields, **kwargs):
         action, changes = Action.UPDATE, {}
         for f in fields:
             before, after = old[f.attname], _to_python(f, getattr(instance, f.attname))
-            if f.name not in IGNORED_ON_UPDATE and before != after:
+            if f.name not in ignored and before != after:
                 changes[f.name] = [_value(f, before), _value(f, after)]
         if not changes:
             return

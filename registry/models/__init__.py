@@ -1,4 +1,4 @@
-from .accounts import Profile
+from .accounts import Profile, RecoveryCodes
 from .authorities import LicensingAuthority
 from .base import Country, ServiceCategory, TimeStampedModel
 from .companies import Company, CompanyAlias
@@ -30,6 +30,7 @@ __all__ = [
     "Mission",
     "Person",
     "Profile",
+    "RecoveryCodes",
     "Sanction",
     "ServiceCategory",
     "StandingChange",

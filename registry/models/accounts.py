@@ -1,6 +1,10 @@
+import hashlib
+import hmac
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from registry.choices import Role
 
@@ -44,3 +48,39 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class RecoveryCodes(TimestampMixin, ThrottlingMixin, Device):
+    """A user's one-time recovery codes, a django-otp device: SHA-256 digests only, so the codes
+    cannot be read back from the database (each is 120 random bits, too many to guess from a
+    digest; registry.twofactor issues them). Using a code removes its digest."""
+
+    digests = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "recovery codes"
+        verbose_name_plural = "recovery codes"
+
+    @staticmethod
+    def digest(code: str) -> str:
+        return hashlib.sha256(code.encode()).hexdigest()
+
+    def get_throttle_factor(self):
+        return settings.OTP_RECOVERY_THROTTLE_FACTOR
+
+    def verify_token(self, token) -> bool:
+        if not self.verify_is_allowed()[0]:
+            return False
+        wanted = self.digest(str(token))
+        kept = [d for d in self.digests if not hmac.compare_digest(d, wanted)]
+        if len(kept) == len(self.digests):
+            self.throttle_increment()
+            return False
+        self.digests = kept
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+    def remaining(self) -> int:
+        return len(self.digests)

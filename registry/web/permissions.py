@@ -53,4 +53,10 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match and match.namespace else None
     role_label = "Public" if v.is_public else Role(v.role).label
-    return {"viewer": v, "nav_items": items, "nav_current": current, "role_label": role_label}
+    return {
+        "viewer": v,
+        "nav_items": items,
+        "nav_current": current,
+        "role_label": role_label,
+        "has_second_factor": twofactor.needs_otp(request.user),
+    }

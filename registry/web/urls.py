@@ -28,6 +28,8 @@ urlpatterns = [
     path("history/<str:kind>/<int:pk>/", history.object_history, name="history"),
     path("account/tokens/", account.tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
+    path("account/two-factor/", account.two_factor, name="two_factor"),
+    path("account/two-factor/replace/", account.two_factor_replace, name="two_factor_replace"),
 ]
 
 # Outside the "web" namespace: Django's auth settings and views refer to them by these names.

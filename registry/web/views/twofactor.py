@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from registry import twofactor
 
@@ -39,6 +38,9 @@ class EnrolForm(CodeForm):
         help_text="The 6-digit code your authenticator app shows after adding the secret.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+WRONG_NEW_CODE = "That code is wrong or has expired: check the secret and try again."
 
 
 def _next_url(request) -> str:
@@ -87,11 +89,12 @@ def verify(request):
         device, error = twofactor.check(user, form.cleaned_data["code"])
         if device is not None:
             twofactor.mark_verified(request, device)
-            if isinstance(device, StaticDevice):
+            if twofactor.is_recovery(device):
                 left = twofactor.recovery_codes_left(user)
                 messages.warning(
                     request,
-                    f"You signed in with a recovery code; it cannot be used again. {left} left.",
+                    f"You signed in with a recovery code; it cannot be used again. {left} left. "
+                    "If you lost your authenticator app, set up a new one on your Two-factor page.",
                 )
             return redirect(_next_url(request))
         form.add_error("code", error)
@@ -125,9 +128,7 @@ def enrol(request):
                 {"codes": [twofactor.display_code(c) for c in codes], "next": _next_url(request)},
             )
         else:
-            form.add_error(
-                "code", "That code is wrong or has expired: check the secret and try again."
-            )
+            form.add_error("code", WRONG_NEW_CODE)
     context = {
         "form": form,
         "next": _next_url(request),
@@ -139,12 +140,15 @@ def enrol(request):
 @twofactor.otp_exempt
 @never_cache
 def enrol_qr(request):
-    """The QR code of the secret being enrolled, as SVG (an image, so no script or inline style)."""
-    if not request.user.is_authenticated or not twofactor.lacks_second_factor(request.user):
+    """The QR code of the secret being enrolled (at the first sign-in, or replacing the
+    authenticator from the Two-factor page), as SVG: an image, so no script or inline style."""
+    if not twofactor.needs_otp(request.user):
         raise Http404
     device = twofactor.authenticator(request.user, confirmed=False)
-    if device is None or twofactor.authenticator(request.user) is not None:
+    if device is None:
         raise Http404
+    if twofactor.lacks_second_factor(request.user) and twofactor.authenticator(request.user):
+        raise Http404  # a password-only session replaces nothing: it verifies first
     qr, out = segno.make(device.config_url, error="m"), io.BytesIO()
     qr.save(out, kind="svg", scale=5, border=2)
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")
