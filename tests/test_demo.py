@@ -135,8 +135,12 @@ class TestLoadedDemo:
             DEMO_TOTP_SECRETS
         )
         assert set(DEMO_TOTP_SECRETS) == {"regulator", "auditor", "admin"}  # not mission staff
-        # Not in the audit log (its entries would show the secret).
-        assert not AuditEntry.objects.filter(object_type__startswith="otp_").exists()
+        # Their enrolment is audited, with the secret masked.
+        enrolled = AuditEntry.objects.filter(object_type="otp_totp.totpdevice", action="create")
+        assert enrolled.count() == 3
+        assert {e.changes["key"][1] for e in enrolled} == {"[masked]"}
+        trail = str(list(AuditEntry.objects.values_list("changes", flat=True)))
+        assert not any(d.key in trail for d in devices)
 
 
 def test_demo_totp_prints_the_code_an_authenticator_app_shows(capsys):
