@@ -59,3 +59,36 @@ def test_a_new_regulator_enrols_with_the_qr_code_and_keeps_recovery_codes(page, 
     expect(page.locator("ul.recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Work queue")
+
+
+def test_a_regulator_who_lost_the_phone_signs_in_with_a_recovery_code_and_replaces_it(
+    page, screenshot
+):
+    from registry import twofactor
+
+    user = f.ProfileFactory(
+        role=Role.REGULATOR, authority=f.AuthorityFactory(), user__username="lostphone"
+    ).user
+    old = f.totp_device(user)
+    codes = twofactor.new_recovery_codes(user)
+    page.goto("/login/?next=/queue/")
+    sign_in(page, "lostphone", "correct-horse-battery")
+    expect(page.get_by_text("Lost your authenticator app?")).to_be_visible()
+    page.get_by_label("Code").fill(twofactor.display_code(codes[0]))
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_text("You signed in with a recovery code")).to_be_visible()
+
+    page.get_by_role("link", name="Two-factor").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor authentication")
+    expect(page.get_by_text("You have 9 unused recovery codes.")).to_be_visible()
+    screenshot("two-factor-page.png")
+    page.get_by_role("link", name="Set up a new authenticator app").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up a new authenticator app")
+    qr = page.get_by_role("img", name="QR code of your two-factor secret")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    page.get_by_label("Code").fill(f.totp_code(new))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("the old one no longer works")).to_be_visible()
+    expect(page.locator("ul.recovery-codes li")).to_have_count(10)
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
