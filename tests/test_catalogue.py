@@ -1,10 +1,10 @@
-"""The rule catalogue matches DOMAIN.md's table: codes, severities, subjects, sources."""
+"""The rule catalogue: codes, severities, subjects, sources."""
 
 import pytest
 
 from registry.compliance import COMPANY, HIRE, PERSONNEL, catalogue, get_rule
 
-# code -> (subject, default severity), from DOMAIN.md's "Compliance rule catalogue".
+# code -> (subject, default severity).
 DOMAIN = {
     "LIC-NONE": (COMPANY, "blocker"),
     "LIC-EXPIRING": (COMPANY, "warning"),
