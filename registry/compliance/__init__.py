@@ -13,7 +13,9 @@ from .base import (
     rule,
     rule_codes,
 )
-from .engine import refresh_standing, run_compliance, waive_finding
+from .findings import run_compliance
+from .standing_cache import refresh_standing
+from .waivers import waive_finding
 
 # Importing the rule modules registers every rule in .base's catalogue: the catalogue is
 # complete once the package is imported, as Django's system checks are.
