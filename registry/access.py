@@ -308,10 +308,11 @@ def audiences_read_in_full(who) -> tuple[Audience, ...]:
 def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None = None) -> list:
     """A company's standing reasons as the caller may read them.
 
-    Reasons of rules written for a narrower audience than the caller's (people and their
-    vetting, incidents under investigation; for the public also contracts, sanctions, incidents
-    and insurance) keep their rule code and severity, so the standing stays explained, but their
-    message becomes the rule's general explanation. `regulated`: regulates(who, company_id), if the caller knows it.
+    Reasons of rules written for a narrower audience than the caller (people and their vetting,
+    incidents under investigation; for the public also contracts, sanctions, incidents and
+    insurance) keep their rule code and severity, so the standing stays explained, but their
+    message becomes the rule's general explanation. `regulated`: regulates(who, company_id), if
+    the caller knows it.
     """
     out = []
     for r in reasons:
