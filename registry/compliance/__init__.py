@@ -19,7 +19,7 @@ from .waivers import waive_finding
 
 # Importing the rule modules registers every rule in .base's catalogue: the catalogue is
 # complete once the package is imported, as Django's system checks are.
-from . import rules  # noqa: E402, F401  isort: skip
+from . import rules  # noqa: F401  isort: skip
 
 __all__ = [
     "COMPANY",
