@@ -3,7 +3,7 @@
 Every reader (API, pages, exports, counts, dashboards) gets its rows through these functions, so a
 record above a caller's threshold cannot leak through a filter, a count or an export.
 
-Thresholds (see ../shared/DOMAIN.md):
+Thresholds:
 - public (anonymous): the register: companies, licences, codes and certifications, standing.
 - mission_staff: the register; their own missions' contracts and hiring checks in full; other
   contracts only as a coordination summary; sanctions; incidents once no longer under
@@ -12,6 +12,9 @@ Thresholds (see ../shared/DOMAIN.md):
   and coordination summaries for the rest.
 - auditor: reads everything; writes nothing.
 - admin: everything.
+
+Findings and standing reasons are shown by the audience their rule declares
+(registry.compliance.Audience), never by rule code.
 """
 
 from dataclasses import dataclass, field, replace
@@ -20,7 +23,7 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 
 from registry.choices import IncidentStatus, LicenceState, Role
-from registry.compliance import get_rule
+from registry.compliance import Audience, get_rule, rule_codes
 from registry.models import (
     Adherence,
     Certification,
@@ -48,8 +51,6 @@ PUBLIC = "public"
 OPEN_INVESTIGATION = (IncidentStatus.REPORTED, IncidentStatus.UNDER_INVESTIGATION)
 # A licence in these states puts its holder in the issuing authority's jurisdiction.
 JURISDICTION_LICENCE_STATES = (LicenceState.ACTIVE, LicenceState.SUSPENDED)
-# The rule whose findings describe such incidents.
-OPEN_INQUIRY_RULE = "INC-OPEN-SERIOUS"
 
 
 @dataclass
@@ -173,17 +174,6 @@ def coordination_contracts(who) -> QuerySet:
     return Contract.objects.all()
 
 
-def sees_contract_in_full(who, contract: Contract) -> bool:
-    v = _as_viewer(who)
-    if v.reads_everything:
-        return True
-    if v.role == Role.REGULATOR:
-        return contracts(v).filter(pk=contract.pk).exists()
-    if v.role == Role.MISSION_STAFF:
-        return contract.mission_id in v.mission_ids
-    return False
-
-
 def can_write_contract(
     who, contract: Contract | None = None, mission_id: int | None = None
 ) -> bool:
@@ -242,13 +232,16 @@ def findings(who) -> QuerySet:
     if v.role == Role.REGULATOR:
         return Finding.objects.filter(company_id__in=v.regulated_company_ids)
     if v.role == Role.MISSION_STAFF:
-        # Company- and contract-level findings; never those naming a person or an open inquiry,
-        # and those drawn from personnel records (PER-*: shares of ex-forces, affiliations) only
-        # about their own missions' contracts.
+        # Company- and contract-level findings; never one naming a person or one of a rule
+        # written for investigators, and those of personnel rules (shares of ex-forces,
+        # affiliations) only about their own missions' contracts.
         return (
             Finding.objects.filter(person__isnull=True)
-            .exclude(rule_code=OPEN_INQUIRY_RULE)
-            .filter(~Q(rule_code__startswith="PER-") | Q(contract__mission_id__in=v.mission_ids))
+            .exclude(rule_code__in=rule_codes(Audience.INVESTIGATION))
+            .filter(
+                ~Q(rule_code__in=rule_codes(Audience.PERSONNEL))
+                | Q(contract__mission_id__in=v.mission_ids)
+            )
         )
     return Finding.objects.none()
 
@@ -301,21 +294,25 @@ def trainings(who) -> QuerySet:
     return Training.objects.none()
 
 
-# Standing reasons whose message only repeats the public register (licences, codes, certificates).
-REGISTER_REASONS = frozenset({"LIC-NONE", "LIC-EXPIRING", "COC-NONE", "CERT-EXPIRED"})
-
-
-def _names_person_or_investigation(code: str) -> bool:
-    return code.startswith("PER-") or code == OPEN_INQUIRY_RULE
+def audiences_read_in_full(who) -> tuple[Audience, ...]:
+    """The audiences whose findings the caller reads as written about a company it does not
+    regulate; it reads the others as their rule's explanation."""
+    v = _as_viewer(who)
+    if v.reads_everything:
+        return tuple(Audience)
+    if v.is_public:
+        return (Audience.PUBLIC,)
+    return (Audience.PUBLIC, Audience.OVERSIGHT)
 
 
 def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None = None) -> list:
     """A company's standing reasons as the caller may read them.
 
-    Reasons resting on records above the caller's threshold (people and their vetting, incidents
-    under investigation; for the public also contracts, sanctions, incidents and insurance) keep
-    their rule code and severity, so the standing stays explained, but their message becomes the
-    rule's general explanation. `regulated`: regulates(who, company_id), if the caller knows it.
+    Reasons of rules written for a narrower audience than the caller (people and their vetting,
+    incidents under investigation; for the public also contracts, sanctions, incidents and
+    insurance) keep their rule code and severity, so the standing stays explained, but their
+    message becomes the rule's general explanation. `regulated`: regulates(who, company_id), if
+    the caller knows it.
     """
     out = []
     for r in reasons:
@@ -343,8 +340,8 @@ def reason_message(who, company_id, code: str, message: str, regulated=None) -> 
         regulated = regulates(v, company_id)
     if regulated:
         return message
-    hidden = code not in REGISTER_REASONS if v.is_public else _names_person_or_investigation(code)
-    return get_rule(code).explanation if hidden else message
+    rule = get_rule(code)
+    return message if rule.audience in audiences_read_in_full(v) else rule.explanation
 
 
 def regulates(who, company_id: int) -> bool:

@@ -10,7 +10,7 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
-        from registry import credentials, sessions
+        from registry import compliance, credentials, sessions  # noqa: F401  (rules register)
         from registry.roles import sync_role_groups
         from registry.security import connect_signals
 

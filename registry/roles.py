@@ -5,7 +5,9 @@ ROLE_PERMISSIONS; a user's group follows their Profile.role (post_save on Profil
 limits (which companies, which missions) are not permissions: they live in registry/access.py.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
 
 from registry.choices import Role
 
@@ -85,8 +87,24 @@ ROLE_GROUP_NAMES = {
 }
 
 
+def check_role_permissions() -> None:
+    """Refuse a ROLE_PERMISSIONS naming a model or an action the registry app does not have."""
+    models = {m._meta.model_name: m for m in apps.get_app_config("registry").get_models()}
+    unknown = []
+    for role, table in ROLE_PERMISSIONS.items():
+        for name, actions in table.items():
+            model = models.get(name)
+            if model is None:
+                unknown.append(f"{role}: no model {name!r}")
+            elif missing := sorted(set(actions) - set(model._meta.default_permissions)):
+                unknown.append(f"{role}: {name} has no {', '.join(missing)} permission")
+    if unknown:
+        raise ImproperlyConfigured("ROLE_PERMISSIONS: " + "; ".join(unknown))
+
+
 def sync_role_groups(**kwargs) -> None:
     """Create or update one group per role with exactly the permissions in ROLE_PERMISSIONS."""
+    check_role_permissions()
     wanted = {
         role: {f"{action}_{model}" for model, actions in models.items() for action in actions}
         for role, models in ROLE_PERMISSIONS.items()
@@ -100,7 +118,7 @@ def sync_role_groups(**kwargs) -> None:
     }
     for role, codenames in wanted.items():
         group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
-        # Models another branch has not added yet simply have no permission row.
+        # A model of a later migration than the one migrated to has no permission row yet.
         group.permissions.set([perms[c] for c in codenames if c in perms])
 
 

@@ -16,7 +16,7 @@ from registry.audit import chain, recorder
 from registry.audit import transactions as tx
 from registry.audit.models import AuditEntry
 from registry.choices import FindingState, LicenceState, Role
-from registry.compliance import engine, run_compliance
+from registry.compliance import findings, run_compliance
 from registry.models import Contract, Finding, LicenceEvent
 from registry.reference_data import sync_reference_data
 from registry.services.licensing import expire_licences
@@ -223,7 +223,7 @@ def test_a_request_failing_otherwise_is_not_retried(reference_data):
 @pytest.mark.django_db(transaction=True)
 def test_a_compliance_batch_is_retried_and_counted_once(reference_data):
     companies = f.CompanyFactory.create_batch(3)
-    real, calls = engine._run_batch, []
+    real, calls = findings._run_batch, []
 
     def batch(*args, **kwargs):
         real(*args, **kwargs)
@@ -232,7 +232,7 @@ def test_a_compliance_batch_is_retried_and_counted_once(reference_data):
             raise deadlock()
 
     expected = None
-    with mock.patch.object(engine, "_run_batch", batch):
+    with mock.patch.object(findings, "_run_batch", batch):
         summary = run_compliance([c.pk for c in companies], batch_size=2)
     assert len(calls) == 3  # two batches, the first one twice
     expected = run_compliance([c.pk for c in companies])

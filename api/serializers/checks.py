@@ -218,8 +218,10 @@ class MissionContractsSerializer(serializers.Serializer):
     contracts = CoordinationSerializer(many=True)
 
 
-class StatusReasonSerializer(serializers.Serializer):
-    code = serializers.CharField()
+class ReasonSerializer(serializers.Serializer):
+    """One reason for a standing, as the caller may read it."""
+
+    code = serializers.CharField(help_text="Compliance rule code, e.g. LIC-NONE.")
     severity = serializers.ChoiceField(choices=Severity.choices)
     message = serializers.CharField()
 
@@ -231,7 +233,7 @@ class StandingChangeSerializer(serializers.Serializer):
     to_standing = serializers.ChoiceField(choices=Standing.choices)
     at = serializers.DateTimeField(help_text="When the standing took this value.")
     on = serializers.DateField(help_text="The date it was evaluated for.")
-    reasons = StatusReasonSerializer(many=True, help_text="The reasons at that moment.")
+    reasons = ReasonSerializer(many=True, help_text="The reasons at that moment.")
     cause = serializers.CharField(
         allow_null=True, help_text="The write or event that caused it (e.g. licence.suspend)."
     )
@@ -261,7 +263,7 @@ class StatusSerializer(serializers.Serializer):
         allow_null=True,
         help_text="When the current standing took effect (null if not yet recorded).",
     )
-    reasons = serializers.ListField(child=serializers.DictField())
+    reasons = ReasonSerializer(many=True)
     standing_history = StandingChangeSerializer(
         many=True, help_text="The latest 20 changes of standing, newest first."
     )

@@ -22,12 +22,6 @@ class AuthoritySerializer(ValidatedModelSerializer):
         fields = ["id", "name", "acronym", "country", "website", "created_at", "updated_at"]
 
 
-class ReasonSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Compliance rule code, e.g. LIC-NONE.")
-    severity = serializers.CharField()
-    message = serializers.CharField()
-
-
 class CompanySerializer(ValidatedModelSerializer):
     home_country = CountryCodes()
     services = ServiceCodes(many=True, required=False)

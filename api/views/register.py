@@ -13,7 +13,8 @@ from api.permissions import ADMINS, EVERYONE, REGULATORS, SIGNED_IN
 from api.serializers import checks, register
 from registry import access
 from registry import models as m
-from registry.services.licensing import USER_ACTIONS, transition
+from registry.choices import LicenceAction
+from registry.services.licensing import transition
 from registry.services.standing import STANDING_PREFETCH
 from registry.services.status import company_status
 
@@ -75,7 +76,9 @@ class CompanyViewSet(RegistryViewSet):
         return super().get_permissions()
 
 
-def _transition_action(name):
+def _transition_action(licence_action: LicenceAction):
+    name = str(licence_action)
+
     def handler(self, request, pk=None):
         licence = self.get_object()
         self.check_write(licence)
@@ -113,9 +116,15 @@ class LicenceViewSet(RegistryViewSet):
     ordering_fields = ["number", "valid_from", "valid_until", "state"]
     write_roles = REGULATORS
 
-    for _name in USER_ACTIONS:
-        locals()[_name] = _transition_action(_name)
-    del _name
+    # One POST endpoint per licence action a person takes (USER_ACTIONS; expiry is the
+    # scheduled job's).
+    grant = _transition_action(LicenceAction.GRANT)
+    refuse = _transition_action(LicenceAction.REFUSE)
+    suspend = _transition_action(LicenceAction.SUSPEND)
+    reinstate = _transition_action(LicenceAction.REINSTATE)
+    revoke = _transition_action(LicenceAction.REVOKE)
+    surrender = _transition_action(LicenceAction.SURRENDER)
+    renew = _transition_action(LicenceAction.RENEW)
 
 
 class StandardViewSet(RegistryViewSet):

@@ -1,10 +1,62 @@
-"""The rule unit: a stable code, a default severity, where it comes from, and its checks."""
+"""The rule unit and the catalogue of rules.
+
+A rule is one `rule(...)` declaration: a stable code, its severity, the records it reads, the
+audience its findings are written for, where it comes from, and its checks (one per subject).
+Declaring a rule registers it; registry.compliance imports every rule module right after this
+one, so the catalogue is complete as soon as the package is imported.
+"""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 COMPANY, HIRE, PERSONNEL = "company", "hire", "personnel"
 SUBJECTS = (COMPANY, HIRE, PERSONNEL)
+
+
+class Audience(StrEnum):
+    """Who a rule's findings are written for, from the widest audience to the narrowest.
+    registry.access shows the others the rule's explanation instead of the message."""
+
+    # The message only repeats the public register (licences, codes, certifications).
+    PUBLIC = "public"
+    # Contracts, sanctions, incidents past investigation, insurance: every signed-in role.
+    OVERSIGHT = "oversight"
+    # People and their vetting and training: the company's regulators; mission staff see such a
+    # finding only about their own missions' contracts, and never its message.
+    PERSONNEL = "personnel"
+    # Incidents under investigation: the company's regulators only.
+    INVESTIGATION = "investigation"
+
+    def wider_than(self, other: "Audience") -> bool:
+        order = list(Audience)
+        return order.index(self) < order.index(other)
+
+
+class Reads(StrEnum):
+    """The records a rule reads."""
+
+    LICENCES = "licences"
+    CODES = "codes"  # adherences to codes of conduct
+    CERTIFICATIONS = "certifications"
+    INSURANCE = "insurance"
+    SANCTIONS = "sanctions"
+    INCIDENTS = "incidents"
+    CONTRACTS = "contracts"  # the hire, the company's contracts and their subcontracts
+    PERSONNEL = "personnel"  # employments, vettings, trainings
+
+
+# The widest audience a rule may have when it reads these records.
+WIDEST_AUDIENCE = {
+    Reads.LICENCES: Audience.PUBLIC,
+    Reads.CODES: Audience.PUBLIC,
+    Reads.CERTIFICATIONS: Audience.PUBLIC,
+    Reads.INSURANCE: Audience.OVERSIGHT,
+    Reads.SANCTIONS: Audience.OVERSIGHT,
+    Reads.INCIDENTS: Audience.OVERSIGHT,
+    Reads.CONTRACTS: Audience.OVERSIGHT,
+    Reads.PERSONNEL: Audience.PERSONNEL,
+}
 
 
 @dataclass(frozen=True)
@@ -21,10 +73,12 @@ class Hit:
 class Rule:
     code: str
     severity: str
+    subject: str
+    reads: frozenset[Reads]
+    audience: Audience
     title: str
     source: str
     explanation: str
-    subject: str
     checks: dict[str, Callable[..., Iterable[Hit]]] = field(default_factory=dict, repr=False)
 
     def check(self, subject: str):
@@ -34,6 +88,7 @@ class Rule:
 
         def register(fn):
             self.checks[subject] = fn
+            _by_subject.clear()
             return fn
 
         return register
@@ -43,37 +98,67 @@ class Rule:
         return list(fn(target, on)) if fn else []
 
 
-_RULES: dict[str, Rule] = {}
+_rules: dict[str, Rule] = {}
+_by_subject: dict[str, list[Rule]] = {}
 
 
-def rule(code, severity, title, source, explanation, subject) -> Rule:
-    if code in _RULES:
+def rule(
+    code: str,
+    *,
+    severity: str,
+    subject: str,
+    reads: Iterable[Reads],
+    audience: Audience,
+    title: str,
+    source: str,
+    explanation: str,
+) -> Rule:
+    """Declare a rule and add it to the catalogue. Its checks are added with @rule.check()."""
+    if code in _rules:
         raise ValueError(f"Rule {code} is defined twice")
-    _RULES[code] = new = Rule(code, severity, title, source, explanation, subject)
+    if subject not in SUBJECTS:
+        raise ValueError(f"Rule {code}: unknown subject {subject!r}")
+    reads = frozenset(Reads(r) for r in reads)
+    audience = Audience(audience)
+    if not reads:
+        raise ValueError(f"Rule {code} must say which records it reads")
+    for record in reads:
+        if audience.wider_than(WIDEST_AUDIENCE[record]):
+            raise ValueError(
+                f"Rule {code} reads {record}: its audience cannot be wider than"
+                f" {WIDEST_AUDIENCE[record]}, not {audience}"
+            )
+    new = Rule(code, severity, subject, reads, audience, title, source, explanation)
+    _rules[code] = new
+    _by_subject.clear()
     return new
 
 
-def catalogue() -> list[Rule]:
-    """Every rule, in the order of DOMAIN.md's catalogue."""
-    from . import rules  # noqa: F401  (importing the modules registers the rules)
+def withdraw_rule(code: str) -> None:
+    """Take a rule out of the catalogue (for rules declared by tests)."""
+    del _rules[code]
+    _by_subject.clear()
 
-    return list(_RULES.values())
+
+def catalogue() -> list[Rule]:
+    """Every rule, in the order they are declared."""
+    return list(_rules.values())
 
 
 def get_rule(code: str) -> Rule:
-    if not _RULES:
-        catalogue()
-    return _RULES[code]
-
-
-_BY_SUBJECT: dict[str, list[Rule]] = {}
+    return _rules[code]
 
 
 def rules_for(subject: str) -> list[Rule]:
     """The rules with a check for `subject` (cached: called once per contract and crew)."""
-    if subject not in _BY_SUBJECT:
-        _BY_SUBJECT[subject] = [r for r in catalogue() if subject in r.checks]
-    return _BY_SUBJECT[subject]
+    if subject not in _by_subject:
+        _by_subject[subject] = [r for r in _rules.values() if subject in r.checks]
+    return _by_subject[subject]
+
+
+def rule_codes(audience: Audience) -> list[str]:
+    """The codes of the rules written for `audience`."""
+    return [r.code for r in _rules.values() if r.audience == audience]
 
 
 def years_before(day, years: int):
@@ -81,3 +166,8 @@ def years_before(day, years: int):
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+def chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

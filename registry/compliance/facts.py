@@ -1,7 +1,8 @@
 """What the rules read, loaded for a batch of companies in a fixed number of queries.
 
-Every loader filters by `company_id IN (batch)` and joins through the many-to-many tables, so
-the number of queries depends on the number of loaders, never on the number of rows.
+Every loader filters by `company_id IN (batch)`, and reads a many-to-many table with a subquery
+of the rows it links, so the number of queries depends on the number of loaders, never on the
+number of rows.
 """
 
 import datetime as dt
@@ -29,6 +30,7 @@ from registry.models import (
 )
 
 CURRENT_STATUSES = (ContractStatus.PLANNED, ContractStatus.ACTIVE)
+BATCH_SIZE = 500  # companies loaded and checked together
 
 
 @dataclass
@@ -142,30 +144,42 @@ class CompanyFacts:
     crews: list[Crew] = field(default_factory=list)
 
 
-def _group(rows, key):
-    out = defaultdict(list)
+def _by(rows, key) -> defaultdict[object, list]:
+    grouped = defaultdict(list)
     for row in rows:
-        out[key(row)].append(row)
-    return out
+        grouped[key(row)].append(row)
+    return grouped
 
 
-def _pairs(through, owner: str, target: str, **filters) -> dict[int, set[str]]:
-    out = defaultdict(set)
-    for owner_id, target_id in through.objects.filter(**filters).values_list(owner, target):
-        out[owner_id].add(target_id)
-    return out
+def _by_company(rows) -> defaultdict[int, list]:
+    return _by(rows, lambda row: row.company_id)
 
 
-def load_licences(company_filter: dict) -> dict[int, list[LicenceView]]:
-    """Licences (3 queries) of the companies matched by `company_filter` on Licence."""
-    licences = Licence.objects.filter(**company_filter).select_related("authority__country")
-    lic_filter = {f"licence__{k}": v for k, v in company_filter.items()}
-    countries = _pairs(Licence.countries.through, "licence_id", "country_id", **lic_filter)
-    services = _pairs(Licence.services.through, "licence_id", "servicecategory_id", **lic_filter)
-    return _group(
+def _linked_ids(pairs) -> defaultdict[int, set]:
+    """{owner id: target ids} from the (owner id, target id) rows of a many-to-many table."""
+    linked = defaultdict(set)
+    for owner_id, target_id in pairs:
+        linked[owner_id].add(target_id)
+    return linked
+
+
+def load_licences(company_ids: list[int]) -> dict[int, list[LicenceView]]:
+    """The companies' licences with their countries and services (3 queries)."""
+    licences = Licence.objects.filter(company_id__in=company_ids)
+    countries = _linked_ids(
+        Licence.countries.through.objects.filter(licence__in=licences).values_list(
+            "licence_id", "country_id"
+        )
+    )
+    services = _linked_ids(
+        Licence.services.through.objects.filter(licence__in=licences).values_list(
+            "licence_id", "servicecategory_id"
+        )
+    )
+    return _by(
         (
             LicenceView(lic, frozenset(countries[lic.pk]), frozenset(services[lic.pk]))
-            for lic in licences
+            for lic in licences.select_related("authority__country")
         ),
         lambda lv: lv.licence.company_id,
     )
@@ -174,78 +188,106 @@ def load_licences(company_filter: dict) -> dict[int, list[LicenceView]]:
 def load_company_facts(company_ids, on: dt.date) -> dict[int, CompanyFacts]:
     """Everything the company rules read, for the given companies (10 queries)."""
     ids = list(company_ids)
-    facts = {c.pk: CompanyFacts(c) for c in Company.objects.filter(id__in=ids)}
-    by = {"company_id__in": ids}
-    for cid, views in load_licences(by).items():
-        facts[cid].licences = views
-    loaders = {
-        "adherences": Adherence.objects.filter(**by).select_related("standard"),
-        "certifications": Certification.objects.filter(**by).select_related("standard"),
-        "sanctions": Sanction.objects.filter(**by).select_related(
+    companies = Company.objects.filter(id__in=ids)
+    licences = load_licences(ids)
+    adherences = _by_company(
+        Adherence.objects.filter(company_id__in=ids).select_related("standard")
+    )
+    certifications = _by_company(
+        Certification.objects.filter(company_id__in=ids).select_related("standard")
+    )
+    sanctions = _by_company(
+        Sanction.objects.filter(company_id__in=ids).select_related(
             "imposed_by_authority__country",
             "imposed_by_mission",
             "imposed_by_client",
             "scope_mission",
-        ),
-        "serious_incidents": Incident.objects.filter(**by, severity__in=SERIOUS_SEVERITIES),
-        "terminated_for_cause": Contract.objects.filter(
-            **by, status=ContractStatus.TERMINATED_CAUSE
-        ).select_related("client", "mission"),
-        "live_findings": Finding.objects.filter(**by)
+        )
+    )
+    serious_incidents = _by_company(
+        Incident.objects.filter(company_id__in=ids, severity__in=SERIOUS_SEVERITIES)
+    )
+    terminated_for_cause = _by_company(
+        Contract.objects.filter(
+            company_id__in=ids, status=ContractStatus.TERMINATED_CAUSE
+        ).select_related("client", "mission")
+    )
+    live_findings = _by_company(
+        Finding.objects.filter(company_id__in=ids)
         .exclude(state=FindingState.RESOLVED)
-        .select_related("waived_by"),
+        .select_related("waived_by")
+    )
+    return {
+        c.pk: CompanyFacts(
+            company=c,
+            licences=licences[c.pk],
+            adherences=adherences[c.pk],
+            certifications=certifications[c.pk],
+            sanctions=sanctions[c.pk],
+            serious_incidents=serious_incidents[c.pk],
+            terminated_for_cause=terminated_for_cause[c.pk],
+            live_findings=live_findings[c.pk],
+        )
+        for c in companies
     }
-    for attr, queryset in loaders.items():
-        for row in queryset:
-            getattr(facts[row.company_id], attr).append(row)
-    return facts
 
 
-def load_contracts(company_filter: dict, on: dt.date, licences, sanctions) -> dict[int, list[Hire]]:
-    """Current (planned or active, not ended) contracts as Hires, with their subcontracts."""
-    current = {"status__in": CURRENT_STATUSES, "end__gte": on}
-    contracts = list(
-        Contract.objects.filter(**company_filter, **current).select_related(
-            "company", "client", "mission"
-        )
+def _current_contracts(on: dt.date, **filters):
+    """Planned or active contracts not ended on `on`, matched by `filters`."""
+    return Contract.objects.filter(status__in=CURRENT_STATUSES, end__gte=on, **filters)
+
+
+def _countries_and_services(contracts) -> tuple[dict[int, set], dict[int, set]]:
+    """The countries and the services of these contracts, by contract id (2 queries)."""
+    countries = Contract.countries.through.objects.filter(contract__in=contracts)
+    services = Contract.services.through.objects.filter(contract__in=contracts)
+    return (
+        _linked_ids(countries.values_list("contract_id", "country_id")),
+        _linked_ids(services.values_list("contract_id", "servicecategory_id")),
     )
-    through = {f"contract__{k}": v for k, v in {**company_filter, **current}.items()}
-    countries = _pairs(Contract.countries.through, "contract_id", "country_id", **through)
-    services = _pairs(Contract.services.through, "contract_id", "servicecategory_id", **through)
 
-    parent_current = {f"parent__{k}": v for k, v in {**company_filter, **current}.items()}
-    subs = list(Contract.objects.filter(**parent_current, **current).select_related("company"))
-    sub_through = {f"contract__{k}": v for k, v in {**parent_current, **current}.items()}
-    sub_countries = _pairs(Contract.countries.through, "contract_id", "country_id", **sub_through)
-    sub_services = _pairs(
-        Contract.services.through, "contract_id", "servicecategory_id", **sub_through
+
+def _as_hire(contract, on, countries, services, licences, sanctions) -> Hire:
+    return Hire(
+        company_id=contract.company_id,
+        company_name=contract.company.legal_name,
+        countries=tuple(sorted(countries[contract.pk])),
+        services=tuple(sorted(services[contract.pk])),
+        armed=contract.armed,
+        armed_personnel=contract.armed_personnel,
+        start=max(contract.start, on),
+        end=contract.end,
+        client_id=contract.client_id,
+        mission_id=contract.mission_id,
+        licences=licences.get(contract.company_id, []),
+        sanctions=sanctions.get(contract.company_id, []),
+        contract=contract,
+        signed_on=contract.signed_on,
     )
-    sub_licences = load_licences({"company_id__in": sorted({s.company_id for s in subs})})
 
-    def as_hire(c, country_map, service_map, lic_map, sanction_map):
-        return Hire(
-            company_id=c.company_id,
-            company_name=c.company.legal_name,
-            countries=tuple(sorted(country_map[c.pk])),
-            services=tuple(sorted(service_map[c.pk])),
-            armed=c.armed,
-            armed_personnel=c.armed_personnel,
-            start=max(c.start, on),
-            end=c.end,
-            client_id=c.client_id,
-            mission_id=c.mission_id,
-            licences=lic_map.get(c.company_id, []),
-            sanctions=sanction_map.get(c.company_id, []),
-            contract=c,
-            signed_on=c.signed_on,
-        )
 
-    sub_hires = _group(
-        (as_hire(s, sub_countries, sub_services, sub_licences, {}) for s in subs),
+def load_contracts(
+    company_ids: list[int], on: dt.date, licences=None, sanctions=None
+) -> dict[int, list[Hire]]:
+    """The companies' current (planned or active, not ended) contracts as Hires, with their
+    current subcontracts (9 queries). `licences` and `sanctions`: by company id, for the hire
+    rules; the subcontractors' licences are loaded here."""
+    contracts = _current_contracts(on, company_id__in=company_ids)
+    subcontracts = _current_contracts(on, parent__in=contracts)
+    countries, services = _countries_and_services(contracts)
+    sub_countries, sub_services = _countries_and_services(subcontracts)
+    subcontracts = list(subcontracts.select_related("company"))
+    sub_licences = load_licences(sorted({s.company_id for s in subcontracts}))
+
+    sub_hires = _by(
+        (_as_hire(s, on, sub_countries, sub_services, sub_licences, {}) for s in subcontracts),
         lambda h: h.contract.parent_id,
     )
-    hires = [as_hire(c, countries, services, licences, sanctions) for c in contracts]
-    by_company = _group(hires, lambda h: h.company_id)
+    hires = [
+        _as_hire(c, on, countries, services, licences or {}, sanctions or {})
+        for c in contracts.select_related("company", "client", "mission")
+    ]
+    by_company = _by_company(hires)
     for group in by_company.values():
         for hire in group:
             hire.others = [h for h in group if h is not hire]
@@ -255,42 +297,35 @@ def load_contracts(company_filter: dict, on: dt.date, licences, sanctions) -> di
 
 def load_crews(company_ids, on: dt.date) -> dict[int, list[Crew]]:
     """People currently employed by the companies, grouped by contract (3 queries)."""
-    current = {"company_id__in": list(company_ids), "start__lte": on}
-    employments = list(
-        Employment.objects.filter(**current)
-        .exclude(end__lt=on)
-        .select_related("person", "contract")
-        .order_by("contract_id", "id")
+    employed = Employment.objects.filter(company_id__in=list(company_ids), start__lte=on).exclude(
+        end__lt=on
     )
-    people = Employment.objects.filter(**current).exclude(end__lt=on).values("person_id")
-    vettings = _group(
+    people = employed.values("person_id")
+    vettings = _by(
         Vetting.objects.filter(person_id__in=people).order_by("-vetted_on", "-id"),
         lambda v: v.person_id,
     )
-    trainings = _group(Training.objects.filter(person_id__in=people), lambda t: t.person_id)
+    trainings = _by(Training.objects.filter(person_id__in=people), lambda t: t.person_id)
     crews: dict[tuple, Crew] = {}
-    for e in employments:
+    for e in employed.select_related("person", "contract").order_by("contract_id", "id"):
         crew = crews.get((e.company_id, e.contract_id))
         if crew is None:
             reference = e.contract.reference if e.contract else "no contract"
             crew = crews[(e.company_id, e.contract_id)] = Crew(
                 e.company_id, e.contract_id, reference, []
             )
-        crew.members.append(
-            EmploymentView(e, vettings.get(e.person_id, []), trainings.get(e.person_id, []))
-        )
-    return _group(crews.values(), lambda c: c.company_id)
+        crew.members.append(EmploymentView(e, vettings[e.person_id], trainings[e.person_id]))
+    return _by_company(crews.values())
 
 
 def load_batch(company_ids, on: dt.date) -> dict[int, CompanyFacts]:
     """Company facts plus current contracts and crews: what run_compliance checks."""
     facts = load_company_facts(company_ids, on)
+    ids = list(facts)
     licences = {cid: f.licences for cid, f in facts.items()}
     sanctions = {cid: f.sanctions for cid, f in facts.items()}
-    for cid, hires in load_contracts(
-        {"company_id__in": list(facts)}, on, licences, sanctions
-    ).items():
+    for cid, hires in load_contracts(ids, on, licences, sanctions).items():
         facts[cid].contracts = hires
-    for cid, crews in load_crews(list(facts), on).items():
+    for cid, crews in load_crews(ids, on).items():
         facts[cid].crews = crews
     return facts

@@ -7,7 +7,7 @@ from .companies import Company
 
 class StandingChange(models.Model):
     """One change of a company's cached standing: from what, to what, why, when and what caused
-    it. Written only by the compliance engine (engine._write_standing), never edited."""
+    it. Written only by registry.compliance.standing_cache.write_standing, never edited."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="standing_changes")
     from_standing = models.CharField(

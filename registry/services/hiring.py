@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from registry.audit import recorder as audit
 from registry.audit.transactions import write_transaction
-from registry.choices import SERVICE_CODES, Severity, Verdict
+from registry.choices import SERVICE_CODES
 from registry.compliance.base import years_before
-from registry.compliance.engine import hire_results
+from registry.compliance.evaluation import hire_results
 from registry.compliance.facts import Hire, load_company_facts, load_contracts
+from registry.compliance.outcomes import GRAVEST_FIRST, verdict_of
 from registry.compliance.rules.hire import overlapping
 from registry.models import Country, HiringCheck
 
-SEVERITY_ORDER = [Severity.BLOCKER, Severity.WARNING, Severity.INFO]
 PERSONNEL_FIELDS = (
     "personnel_international",
     "personnel_third_country",
@@ -60,20 +60,11 @@ def _validate(client, mission, countries, services, armed, start, end, numbers) 
         raise ValidationError(errors)
 
 
-def _verdict(results) -> str:
-    severities = {r.severity for r in results}
-    if Severity.BLOCKER in severities:
-        return Verdict.REFUSED
-    if Severity.WARNING in severities:
-        return Verdict.CLEARED_WITH_WARNINGS
-    return Verdict.CLEARED
-
-
 def _findings(results) -> list[dict]:
     """Most severe first; a reason found both on a stored contract and on the proposed hire
     (the same rule, the same message) is given once."""
     out, seen = [], set()
-    for r in sorted(results, key=lambda r: SEVERITY_ORDER.index(r.severity)):
+    for r in sorted(results, key=lambda r: GRAVEST_FIRST.index(r.severity)):
         if (r.rule.code, r.message) in seen:
             continue
         seen.add((r.rule.code, r.message))
@@ -170,7 +161,7 @@ def run_hiring_check(
 
     on = timezone.localdate()
     facts = load_company_facts([company.pk], on)[company.pk]
-    others = load_contracts({"company_id": company.pk}, on, {}, {}).get(company.pk, [])
+    others = load_contracts([company.pk], on).get(company.pk, [])
     hire = Hire(
         company_id=company.pk,
         company_name=company.legal_name,
@@ -198,7 +189,7 @@ def run_hiring_check(
         armed=bool(armed),
         start=start,
         end=end,
-        verdict=_verdict(results),
+        verdict=verdict_of(r.severity for r in results),
         findings=_findings(results),
         coordination=_coordination(hire, facts, on),
         **numbers,

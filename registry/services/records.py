@@ -22,7 +22,7 @@ from django.db import models
 from registry import access
 from registry.audit.transactions import write_transaction
 from registry.compliance import run_compliance
-from registry.compliance.engine import standing_cause
+from registry.compliance.standing_cache import standing_cause
 from registry.errors import WriteRefused
 from registry.models import (
     Client,

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from registry.choices import Severity, Standing
-from registry.compliance.engine import refresh_standing, standing_results
+from registry.choices import Standing
+from registry.compliance.evaluation import standing_results
 from registry.compliance.facts import load_company_facts
+from registry.compliance.outcomes import standing_of
+from registry.compliance.standing_cache import refresh_standing
 
 __all__ = [
     "STANDING_PREFETCH",
@@ -23,7 +25,6 @@ __all__ = [
     "company_standing",
     "company_standings",
     "refresh_standing",
-    "standing_from_reasons",
 ]
 
 
@@ -54,15 +55,6 @@ STANDING_PREFETCH = (
 )
 
 
-def standing_from_reasons(reasons: list[Reason]) -> str:
-    severities = {r.severity for r in reasons}
-    if Severity.BLOCKER in severities:
-        return Standing.NOT_CLEARED
-    if Severity.WARNING in severities:
-        return Standing.RESTRICTED
-    return Standing.GOOD
-
-
 def company_standings(companies, on: dt.date | None = None) -> dict[int, StandingResult]:
     """Standing with reasons for several companies in a fixed number of queries."""
     on = on or timezone.localdate()
@@ -70,7 +62,7 @@ def company_standings(companies, on: dt.date | None = None) -> dict[int, Standin
     out = {}
     for cid, f in facts.items():
         reasons = [Reason(r.rule.code, r.severity, r.message) for r in standing_results(f, on)]
-        out[cid] = StandingResult(standing_from_reasons(reasons), reasons)
+        out[cid] = StandingResult(standing_of(r.severity for r in reasons), reasons)
     return out
 
 

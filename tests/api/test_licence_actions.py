@@ -115,3 +115,11 @@ def test_transition_with_the_current_if_match_or_none_proceeds(world, client_for
     assert response["ETag"] == client.get(url)["ETag"]
     response = client.post(url + "reinstate/", {"reason": "y"}, format="json")
     assert response.status_code == 200 and response.json()["state"] == LicenceState.ACTIVE
+
+
+def test_every_action_a_person_takes_has_its_endpoint():
+    from api.views.register import LicenceViewSet
+    from registry.services.licensing import USER_ACTIONS
+
+    routes = {a.url_path for a in LicenceViewSet.get_extra_actions()}
+    assert routes == set(USER_ACTIONS)

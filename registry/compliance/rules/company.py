@@ -12,15 +12,19 @@ from registry.choices import (
 )
 from registry.choices import Severity as S
 
-from ..base import COMPANY, Hit, rule, years_before
+from ..base import COMPANY, Audience, Hit, Reads, rule, years_before
 
 LIC_NONE = rule(
     "LIC-NONE",
-    S.BLOCKER,
-    "No active licence",
-    "Montreux Document GP 57-59, GP 9",
-    "The company holds no licence in force from any authority, so no state has authorised it.",
-    COMPANY,
+    severity=S.BLOCKER,
+    subject=COMPANY,
+    reads=(Reads.LICENCES,),
+    audience=Audience.PUBLIC,
+    title="No active licence",
+    source="Montreux Document GP 57-59, GP 9",
+    explanation=(
+        "The company holds no licence in force from any authority, so no state has authorised it."
+    ),
 )
 
 
@@ -42,11 +46,15 @@ def _lic_none(facts, on):
 
 LIC_EXPIRING = rule(
     "LIC-EXPIRING",
-    S.WARNING,
-    "Licence expiring soon",
-    "National registers' expiry practice",
-    "An active licence ends within the warning period (90 days by default): plan the renewal.",
-    COMPANY,
+    severity=S.WARNING,
+    subject=COMPANY,
+    reads=(Reads.LICENCES,),
+    audience=Audience.PUBLIC,
+    title="Licence expiring soon",
+    source="National registers' expiry practice",
+    explanation=(
+        "An active licence ends within the warning period (90 days by default): plan the renewal."
+    ),
 )
 
 
@@ -64,11 +72,15 @@ def _lic_expiring(facts, on):
 
 INS_EXPIRED = rule(
     "INS-EXPIRED",
-    S.WARNING,
-    "No liability insurance in force",
-    "Montreux Document GP 5-13 (financial capacity)",
-    "Clients should contract only companies able to meet their liabilities, shown by insurance.",
-    COMPANY,
+    severity=S.WARNING,
+    subject=COMPANY,
+    reads=(Reads.INSURANCE,),
+    audience=Audience.OVERSIGHT,
+    title="No liability insurance in force",
+    source="Montreux Document GP 5-13 (financial capacity)",
+    explanation=(
+        "Clients should contract only companies able to meet their liabilities, shown by insurance."
+    ),
 )
 
 
@@ -86,11 +98,16 @@ def _ins_expired(facts, on):
 
 COC_NONE = rule(
     "COC-NONE",
-    S.WARNING,
-    "No code of conduct in force",
-    "UN policy on armed private security (2012)",
-    "UN contractors must comply with the ICoC or an equivalent code; none is signed and in force.",
-    COMPANY,
+    severity=S.WARNING,
+    subject=COMPANY,
+    reads=(Reads.CODES,),
+    audience=Audience.PUBLIC,
+    title="No code of conduct in force",
+    source="UN policy on armed private security (2012)",
+    explanation=(
+        "UN contractors must comply with the ICoC or an equivalent code; none is signed and in"
+        " force."
+    ),
 )
 
 
@@ -102,11 +119,15 @@ def _coc_none(facts, on):
 
 CERT_EXPIRED = rule(
     "CERT-EXPIRED",
-    S.WARNING,
-    "Certification expired",
-    "ICoCA certification",
-    "A recorded third-party certificate (PSC.1, ISO 18788, ICoCA) expired and was not renewed.",
-    COMPANY,
+    severity=S.WARNING,
+    subject=COMPANY,
+    reads=(Reads.CERTIFICATIONS,),
+    audience=Audience.PUBLIC,
+    title="Certification expired",
+    source="ICoCA certification",
+    explanation=(
+        "A recorded third-party certificate (PSC.1, ISO 18788, ICoCA) expired and was not renewed."
+    ),
 )
 
 
@@ -129,12 +150,16 @@ def _cert_expired(facts, on):
 
 SAN_DEBARRED = rule(
     "SAN-DEBARRED",
-    S.BLOCKER,
-    "Debarred or suspended from contracting",
-    "Montreux Document GP 48; SAM exclusions",
-    "A debarment or suspension from contracting is in force. For the company as a whole only a"
-    " global one counts; one limited to a country or a mission refuses hires in that scope.",
-    COMPANY,
+    severity=S.BLOCKER,
+    subject=COMPANY,
+    reads=(Reads.SANCTIONS, Reads.CONTRACTS),
+    audience=Audience.OVERSIGHT,
+    title="Debarred or suspended from contracting",
+    source="Montreux Document GP 48; SAM exclusions",
+    explanation=(
+        "A debarment or suspension from contracting is in force. For the company as a whole only"
+        " a global one counts; one limited to a country or a mission refuses hires in that scope."
+    ),
 )
 
 
@@ -162,12 +187,16 @@ def _san_debarred_company(facts, on):
 
 SAN_OTHER = rule(
     "SAN-OTHER",
-    S.WARNING,
-    "Recent sanction",
-    "Montreux Document GP 48",
-    "Another sanction (warning, fine, a scoped exclusion or one on a named person) was imposed"
-    " in the last 12 months.",
-    COMPANY,
+    severity=S.WARNING,
+    subject=COMPANY,
+    reads=(Reads.SANCTIONS,),
+    audience=Audience.OVERSIGHT,
+    title="Recent sanction",
+    source="Montreux Document GP 48",
+    explanation=(
+        "Another sanction (warning, fine, a scoped exclusion or one on a named person) was"
+        " imposed in the last 12 months."
+    ),
 )
 
 
@@ -183,11 +212,13 @@ def _san_other(facts, on):
 
 INC_OPEN_SERIOUS = rule(
     "INC-OPEN-SERIOUS",
-    S.WARNING,
-    "Serious incident open",
-    "ICoC incident reporting; Montreux Document GP 46",
-    "A serious or critical incident is reported or under investigation.",
-    COMPANY,
+    severity=S.WARNING,
+    subject=COMPANY,
+    reads=(Reads.INCIDENTS,),
+    audience=Audience.INVESTIGATION,
+    title="Serious incident open",
+    source="ICoC incident reporting; Montreux Document GP 46",
+    explanation="A serious or critical incident is reported or under investigation.",
 )
 
 
@@ -205,11 +236,13 @@ def _inc_open(facts, on):
 
 INC_SUBSTANTIATED = rule(
     "INC-SUBSTANTIATED",
-    S.WARNING,
-    "Serious incident substantiated",
-    "Montreux Document GP 6 (past conduct)",
-    "A serious or critical incident was substantiated in the last 3 years.",
-    COMPANY,
+    severity=S.WARNING,
+    subject=COMPANY,
+    reads=(Reads.INCIDENTS,),
+    audience=Audience.OVERSIGHT,
+    title="Serious incident substantiated",
+    source="Montreux Document GP 6 (past conduct)",
+    explanation="A serious or critical incident was substantiated in the last 3 years.",
 )
 
 
@@ -228,11 +261,13 @@ def _inc_substantiated(facts, on):
 
 CTR_TERMINATED_CAUSE = rule(
     "CTR-TERMINATED-CAUSE",
-    S.WARNING,
-    "Contract terminated for cause",
-    "Montreux Document GP 6 (past conduct)",
-    "A client terminated a contract with the company for cause in the last 3 years.",
-    COMPANY,
+    severity=S.WARNING,
+    subject=COMPANY,
+    reads=(Reads.CONTRACTS,),
+    audience=Audience.OVERSIGHT,
+    title="Contract terminated for cause",
+    source="Montreux Document GP 6 (past conduct)",
+    explanation="A client terminated a contract with the company for cause in the last 3 years.",
 )
 
 

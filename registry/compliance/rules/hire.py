@@ -9,7 +9,7 @@ import datetime as dt
 from registry.choices import EXCLUDING_SANCTIONS, SanctionScope
 from registry.choices import Severity as S
 
-from ..base import HIRE, Hit, rule
+from ..base import HIRE, Audience, Hit, Reads, rule
 from .company import SAN_DEBARRED, sanction_label
 
 
@@ -33,11 +33,13 @@ def _gaps(pairs) -> str:
 
 LIC_COUNTRY = rule(
     "LIC-COUNTRY",
-    S.BLOCKER,
-    "No licence for the country",
-    "Montreux Document GP 57",
-    "No active licence covers a country where the work is to be performed.",
-    HIRE,
+    severity=S.BLOCKER,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS, Reads.LICENCES),
+    audience=Audience.OVERSIGHT,
+    title="No licence for the country",
+    source="Montreux Document GP 57",
+    explanation="No active licence covers a country where the work is to be performed.",
 )
 
 
@@ -54,12 +56,16 @@ def _lic_country(h, on):
 
 LIC_SERVICE = rule(
     "LIC-SERVICE",
-    S.BLOCKER,
-    "Service not licensed",
-    "Montreux Document GP 57",
-    "The company is licensed in the country, but no active licence there covers a requested"
-    " service.",
-    HIRE,
+    severity=S.BLOCKER,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS, Reads.LICENCES),
+    audience=Audience.OVERSIGHT,
+    title="Service not licensed",
+    source="Montreux Document GP 57",
+    explanation=(
+        "The company is licensed in the country, but no active licence there covers a requested"
+        " service."
+    ),
 )
 
 
@@ -72,11 +78,13 @@ def _lic_service(h, on):
 
 LIC_PERIOD = rule(
     "LIC-PERIOD",
-    S.BLOCKER,
-    "Start outside licence validity",
-    "Montreux Document GP 9",
-    "The work starts on a date outside the validity of the licence that covers it.",
-    HIRE,
+    severity=S.BLOCKER,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS, Reads.LICENCES),
+    audience=Audience.OVERSIGHT,
+    title="Start outside licence validity",
+    source="Montreux Document GP 9",
+    explanation="The work starts on a date outside the validity of the licence that covers it.",
 )
 
 
@@ -101,11 +109,13 @@ def _lic_period(h, on):
 
 LIC_RENEWAL = rule(
     "LIC-RENEWAL",
-    S.WARNING,
-    "Licence ends before the work",
-    "National registers' expiry practice",
-    "The work ends after the covering licence expires: it must be renewed in time.",
-    HIRE,
+    severity=S.WARNING,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS, Reads.LICENCES),
+    audience=Audience.OVERSIGHT,
+    title="Licence ends before the work",
+    source="National registers' expiry practice",
+    explanation="The work ends after the covering licence expires: it must be renewed in time.",
 )
 
 
@@ -128,11 +138,15 @@ def _lic_renewal(h, on):
 
 ARM_NOT_AUTHORISED = rule(
     "ARM-NOT-AUTHORISED",
-    S.BLOCKER,
-    "Weapons not authorised",
-    "Montreux Document GP 9; ICoC (weapons)",
-    "Armed service is requested but the licence covering it does not authorise weapons.",
-    HIRE,
+    severity=S.BLOCKER,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS, Reads.LICENCES),
+    audience=Audience.OVERSIGHT,
+    title="Weapons not authorised",
+    source="Montreux Document GP 9; ICoC (weapons)",
+    explanation=(
+        "Armed service is requested but the licence covering it does not authorise weapons."
+    ),
 )
 
 
@@ -155,13 +169,17 @@ def _arm_not_authorised(h, on):
 
 ARM_CAP = rule(
     "ARM-CAP",
-    S.BLOCKER,
-    "Too many armed personnel",
-    "Licence conditions",
-    "The planned armed personnel, counted with those of the company's other planned or active"
-    " contracts under the same licence at the same time (for any mission or client), exceed the"
-    " maximum the licence allows.",
-    HIRE,
+    severity=S.BLOCKER,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS, Reads.LICENCES),
+    audience=Audience.OVERSIGHT,
+    title="Too many armed personnel",
+    source="Licence conditions",
+    explanation=(
+        "The planned armed personnel, counted with those of the company's other planned or active"
+        " contracts under the same licence at the same time (for any mission or client), exceed"
+        " the maximum the licence allows."
+    ),
 )
 
 
@@ -263,11 +281,16 @@ def _san_debarred_hire(h, on):
 
 CTR_SIGNED_UNLICENSED = rule(
     "CTR-SIGNED-UNLICENSED",
-    S.WARNING,
-    "Contract signed without a licence",
-    "Oversight red flag",
-    "The contract was signed on a day no licence covering its countries and services was active.",
-    HIRE,
+    severity=S.WARNING,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS, Reads.LICENCES),
+    audience=Audience.OVERSIGHT,
+    title="Contract signed without a licence",
+    source="Oversight red flag",
+    explanation=(
+        "The contract was signed on a day no licence covering its countries and services was"
+        " active."
+    ),
 )
 
 
@@ -293,11 +316,13 @@ def _ctr_signed_unlicensed(h, on):
 
 SUB_UNLICENSED = rule(
     "SUB-UNLICENSED",
-    S.BLOCKER,
-    "Unlicensed subcontractor",
-    "Montreux Document GP 31; UK Approved Contractor Scheme",
-    "A subcontractor lacks an active licence covering the work subcontracted to it.",
-    HIRE,
+    severity=S.BLOCKER,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS, Reads.LICENCES),
+    audience=Audience.OVERSIGHT,
+    title="Unlicensed subcontractor",
+    source="Montreux Document GP 31; UK Approved Contractor Scheme",
+    explanation="A subcontractor lacks an active licence covering the work subcontracted to it.",
 )
 
 
@@ -316,11 +341,15 @@ def _sub_unlicensed(h, on):
 
 COORD_OVERLAP = rule(
     "COORD-OVERLAP",
-    S.INFO,
-    "Also contracted by others",
-    "Source report, para. 26 (coordination between missions and clients)",
-    "Another mission or client contracts the company in the same country in overlapping dates.",
-    HIRE,
+    severity=S.INFO,
+    subject=HIRE,
+    reads=(Reads.CONTRACTS,),
+    audience=Audience.OVERSIGHT,
+    title="Also contracted by others",
+    source="Source report, para. 26 (coordination between missions and clients)",
+    explanation=(
+        "Another mission or client contracts the company in the same country in overlapping dates."
+    ),
 )
 
 

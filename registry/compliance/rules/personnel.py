@@ -7,7 +7,7 @@ the keyed identity hash lets one person be matched across employers.
 from registry.choices import Severity as S
 from registry.choices import TrainingKind, VettingOutcome
 
-from ..base import PERSONNEL, Hit, rule, years_before
+from ..base import PERSONNEL, Audience, Hit, Reads, rule, years_before
 
 REQUIRED_TRAINING = (TrainingKind.USE_OF_FORCE, TrainingKind.HUMAN_RIGHTS)
 
@@ -19,11 +19,13 @@ def _hit(member, text):
 
 PER_VETTING = rule(
     "PER-VETTING",
-    S.BLOCKER,
-    "Armed personnel not vetted",
-    "ICoC (vetting); UN policy on armed private security (2012)",
-    "Armed personnel must have a cleared vetting result.",
-    PERSONNEL,
+    severity=S.BLOCKER,
+    subject=PERSONNEL,
+    reads=(Reads.PERSONNEL,),
+    audience=Audience.PERSONNEL,
+    title="Armed personnel not vetted",
+    source="ICoC (vetting); UN policy on armed private security (2012)",
+    explanation="Armed personnel must have a cleared vetting result.",
 )
 
 
@@ -41,11 +43,13 @@ def _per_vetting(crew, on):
 
 PER_TRAINING = rule(
     "PER-TRAINING",
-    S.WARNING,
-    "Armed personnel not trained",
-    "UN policy on armed private security (2012); ICoC (training)",
-    "Armed personnel need current use-of-force and human-rights training.",
-    PERSONNEL,
+    severity=S.WARNING,
+    subject=PERSONNEL,
+    reads=(Reads.PERSONNEL,),
+    audience=Audience.PERSONNEL,
+    title="Armed personnel not trained",
+    source="UN policy on armed private security (2012); ICoC (training)",
+    explanation="Armed personnel need current use-of-force and human-rights training.",
 )
 
 
@@ -66,12 +70,16 @@ def _per_training(crew, on):
 
 PER_DDR = rule(
     "PER-DDR",
-    S.BLOCKER,
-    "DDR participant hired locally",
-    "Source report, para. 26 (DDR)",
-    "A local hire is a current participant in a disarmament, demobilisation and reintegration"
-    " programme.",
-    PERSONNEL,
+    severity=S.BLOCKER,
+    subject=PERSONNEL,
+    reads=(Reads.PERSONNEL,),
+    audience=Audience.PERSONNEL,
+    title="DDR participant hired locally",
+    source="Source report, para. 26 (DDR)",
+    explanation=(
+        "A local hire is a current participant in a disarmament, demobilisation and reintegration"
+        " programme."
+    ),
 )
 
 
@@ -84,11 +92,13 @@ def _per_ddr(crew, on):
 
 PER_SERVING_FORCES = rule(
     "PER-SERVING-FORCES",
-    S.BLOCKER,
-    "Serving security forces hired locally",
-    "Source report, para. 26 (SSR)",
-    "A local hire is a serving member of the national security forces.",
-    PERSONNEL,
+    severity=S.BLOCKER,
+    subject=PERSONNEL,
+    reads=(Reads.PERSONNEL,),
+    audience=Audience.PERSONNEL,
+    title="Serving security forces hired locally",
+    source="Source report, para. 26 (SSR)",
+    explanation="A local hire is a serving member of the national security forces.",
 )
 
 
@@ -101,11 +111,15 @@ def _per_serving(crew, on):
 
 PER_FORMER_FORCES_SHARE = rule(
     "PER-FORMER-FORCES-SHARE",
-    S.WARNING,
-    "Many recent leavers of national forces",
-    "Source report, para. 26 (SSR)",
-    "Over 20% of a contract's local hires left the national forces in the last 12 months.",
-    PERSONNEL,
+    severity=S.WARNING,
+    subject=PERSONNEL,
+    reads=(Reads.PERSONNEL, Reads.CONTRACTS),
+    audience=Audience.PERSONNEL,
+    title="Many recent leavers of national forces",
+    source="Source report, para. 26 (SSR)",
+    explanation=(
+        "Over 20% of a contract's local hires left the national forces in the last 12 months."
+    ),
 )
 
 
@@ -134,11 +148,15 @@ def _per_former_share(crew, on):
 
 PER_AFFILIATION = rule(
     "PER-AFFILIATION",
-    S.WARNING,
-    "Local hires affiliated with one party",
-    "Source report, para. 26",
-    "Over 50% of a contract's local hires are affiliated with one party to the conflict.",
-    PERSONNEL,
+    severity=S.WARNING,
+    subject=PERSONNEL,
+    reads=(Reads.PERSONNEL, Reads.CONTRACTS),
+    audience=Audience.PERSONNEL,
+    title="Local hires affiliated with one party",
+    source="Source report, para. 26",
+    explanation=(
+        "Over 50% of a contract's local hires are affiliated with one party to the conflict."
+    ),
 )
 
 
@@ -165,11 +183,13 @@ def _per_affiliation(crew, on):
 
 PER_MISCONDUCT = rule(
     "PER-MISCONDUCT",
-    S.WARNING,
-    "Dismissed for misconduct before",
-    "ICoC (vetting); Montreux Document GP 6",
-    "A person was dismissed for misconduct by an earlier employer (any company).",
-    PERSONNEL,
+    severity=S.WARNING,
+    subject=PERSONNEL,
+    reads=(Reads.PERSONNEL,),
+    audience=Audience.PERSONNEL,
+    title="Dismissed for misconduct before",
+    source="ICoC (vetting); Montreux Document GP 6",
+    explanation="A person was dismissed for misconduct by an earlier employer (any company).",
 )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from registry import access
 from registry.choices import Role
+from registry.exports import stream_contracts_csv
 from registry.models import Mission
 
 from ..filters import ContractFilter
@@ -92,9 +93,6 @@ def _contract_form(request, v, contract):
 
 @role_required(*CONTRACT_READERS)
 def contract_csv(request):
-    # Built in parallel by the API engineer (interfaces.md §4).
-    from registry.exports import stream_contracts_csv
-
     v = access.viewer(request.user)
     filterset = _filtered(request, v, access.contracts(v).order_by("-start", "id"))
     if filterset.is_bound and not filterset.is_valid():

@@ -1,0 +1,169 @@
+"""Keep the findings: run_compliance() checks companies against the catalogue and stores what
+the rules find, then writes the standing the findings come to.
+
+Idempotent by construction: a finding is identified by (rule code, subject key). A run creates
+the findings that are new, touches last_seen of those still present (open or waived alike), and
+resolves those whose cause has gone. A resolved finding is history; a recurrence opens a new row.
+"""
+
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from registry.audit import recorder as audit
+from registry.audit.chain import lock_chain
+from registry.audit.transactions import retried
+from registry.choices import FindingState, Severity, Standing
+from registry.models import Company, Finding
+
+from .base import Hit, Rule, chunks
+from .evaluation import every_hit, standing_results
+from .facts import BATCH_SIZE, load_batch
+from .standing_cache import write_standing
+
+
+def run_compliance(
+    company_ids=None, on=None, progress=None, batch_size=BATCH_SIZE, cause=None
+) -> dict:
+    """Check every company (or the given ones) against the catalogue and keep the findings.
+
+    `progress(done, total)` is called after each batch. `cause` names what the run is for in the
+    standing history (e.g. "daily run 2026-12-01"); by default the audit context says.
+    Returns a summary dict.
+    """
+    on = on or timezone.localdate()
+    companies = Company.objects.order_by("id")
+    if company_ids is not None:
+        companies = companies.filter(id__in=list(company_ids))
+    ids = list(companies.values_list("id", flat=True))
+    summary = Counter()
+    standings = Counter()
+    done = 0
+    for batch in chunks(ids, batch_size):
+        # Each batch is one transaction, retried whole after a deadlock; it counts into
+        # `summary` and `standings` only once it has committed.
+        batch_summary, batch_standings = retried(_locked_batch, batch, on, cause)
+        summary.update(batch_summary)
+        standings.update(batch_standings)
+        done += len(batch)
+        if progress:
+            progress(done, len(ids))
+    return {
+        "companies": len(ids),
+        "opened": summary["opened"],
+        "still_open": summary["still_open"],
+        "waived": summary["waived"],
+        "resolved": summary["resolved"],
+        "open_blockers": summary["open_blockers"],
+        "standing": {s: standings[s] for s in Standing.values},
+    }
+
+
+def _locked_batch(batch, on, cause) -> tuple[Counter, Counter]:
+    """One batch in its own transaction. The chain lock comes first and `now` after it: every
+    write that committed before (a licence transition re-checking its company, say) is older, so
+    the batch never stamps a finding as last seen before it was first seen."""
+    summary, standings = Counter(), Counter()
+    with transaction.atomic():
+        lock_chain()
+        _run_batch(batch, on, timezone.now(), summary, standings, cause)
+    return summary, standings
+
+
+def _run_batch(batch, on, now, summary, standings, cause) -> None:
+    facts = load_batch(batch, on)
+    desired: dict[tuple[str, str], tuple[Rule, Hit, int]] = {}
+    for cid, f in facts.items():
+        for rule, hit in every_hit(f, on):
+            desired.setdefault((rule.code, hit.key), (rule, hit, cid))
+    live = {(x.rule_code, x.subject_key): x for f in facts.values() for x in f.live_findings}
+
+    new, changed = [], []
+    for key, (rule, hit, cid) in desired.items():
+        finding = live.get(key)
+        if finding is None:
+            new.append(
+                Finding(
+                    rule_code=rule.code,
+                    severity=rule.severity,
+                    subject_key=hit.key,
+                    company_id=cid,
+                    contract_id=hit.contract_id,
+                    person_id=hit.person_id,
+                    message=hit.message,
+                    first_seen=now,
+                    last_seen=now,
+                )
+            )
+            if rule.severity == Severity.BLOCKER:
+                summary["open_blockers"] += 1
+            continue
+        if finding.state == FindingState.WAIVED:
+            summary["waived"] += 1
+        else:
+            summary["still_open"] += 1
+            summary["open_blockers"] += rule.severity == Severity.BLOCKER
+        if (finding.message, finding.severity) != (hit.message, rule.severity):
+            before = {"message": finding.message, "severity": finding.severity}
+            finding.message, finding.severity = hit.message, rule.severity
+            changed.append((finding, before))
+    gone = [f for key, f in live.items() if key not in desired]
+
+    for chunk in chunks(gone, 1000):
+        Finding.objects.filter(id__in=[f.pk for f in chunk]).update(
+            state=FindingState.RESOLVED, resolved_at=now
+        )
+    # ignore_conflicts: a concurrent run may have opened the same finding first.
+    Finding.objects.bulk_create(new, ignore_conflicts=True)
+    # Greatest: never before first_seen (or the last sighting), whatever the clocks did.
+    Finding.objects.filter(company_id__in=batch).exclude(state=FindingState.RESOLVED).update(
+        last_seen=Greatest(F("last_seen"), Value(now))
+    )
+    if changed:
+        Finding.objects.bulk_update(
+            [f for f, _ in changed], ["message", "severity"], batch_size=500
+        )
+    _audit_batch(batch, now, new, gone, changed)
+    summary["opened"] += len(new)
+    summary["resolved"] += len(gone)
+
+    # Standing from the findings as they now stand: one source of truth with the admin.
+    for f in facts.values():
+        f.live_findings = [x for x in f.live_findings if (x.rule_code, x.subject_key) in desired]
+    for finding in new:
+        facts[finding.company_id].live_findings.append(finding)
+    results = {cid: standing_results(f, on) for cid, f in facts.items()}
+    standings.update(write_standing(results, on, now, cause).values())
+
+
+def _audit_batch(batch, now, new, gone, changed) -> None:
+    """Record what the run changed in one bulk write. Bumping last_seen is not recorded: it is
+    bookkeeping of every run, and the opening and resolving entries already date each finding."""
+    # ignore_conflicts leaves primary keys unset on PostgreSQL: read the rows this run opened.
+    opened = list(Finding.objects.filter(company_id__in=batch, first_seen=now)) if new else []
+    audit.record_bulk(
+        [audit.created(f, company_id=f.company_id) for f in opened]
+        + [
+            audit.updated(
+                Finding,
+                f.pk,
+                {"state": f.state, "resolved_at": None},
+                {"state": FindingState.RESOLVED, "resolved_at": now},
+                company_id=f.company_id,
+            )
+            for f in gone
+        ]
+        + [
+            audit.updated(
+                Finding,
+                f.pk,
+                before,
+                {"message": f.message, "severity": f.severity},
+                company_id=f.company_id,
+            )
+            for f, before in changed
+        ]
+    )

@@ -1,0 +1,101 @@
+"""The cached Company.standing column and its history (StandingChange): the one writer.
+
+Lists and counts read the cached column; refresh_standing() recomputes it after a change that
+does not go through run_compliance() (a waiver, say), and run_compliance() after each batch.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from registry.audit import context as audit_context
+from registry.audit import recorder as audit
+from registry.models import Company, StandingChange
+
+from .base import chunks
+from .evaluation import Result, standing_results
+from .facts import BATCH_SIZE, load_company_facts
+from .outcomes import standing_of
+
+
+def standing_cause(cause: str | None = None) -> str:
+    """What caused a standing write: the caller's words, else the audit context (channel, actor)."""
+    if cause:
+        return cause[:200]
+    ctx = audit_context.current()
+    _actor_id, label = ctx.resolve_actor()
+    where = ""
+    if ctx.request is not None:
+        where = f": {ctx.request.method} {ctx.request.path}"
+    return f"{ctx.channel} by {label}{where}"[:200]
+
+
+def write_standing(
+    results: dict[int, list[Result]], on: dt.date, now=None, cause: str | None = None
+) -> dict[int, str]:
+    """Write the standing the results come to, set-based.
+
+    For every company whose standing changes (or is computed for the first time) it records a
+    StandingChange with the reasons of the moment and what caused it, and an audit entry per
+    row. A fixed number of queries whatever the batch size. Returns {company id: standing}.
+    """
+    standings = {cid: standing_of(r.severity for r in rs) for cid, rs in results.items()}
+    if not standings:
+        return standings
+    now = now or timezone.now()
+    cause = standing_cause(cause)
+    request_id = audit_context.current().request_id[:64]
+    with transaction.atomic():
+        cached = {
+            cid: (value, since)
+            for cid, value, since in Company.objects.select_for_update()
+            .filter(id__in=list(standings))
+            .order_by("id")
+            .values_list("id", "standing", "standing_since")
+        }
+        changes = [
+            StandingChange(
+                company_id=cid,
+                from_standing=cached[cid][0] if cached[cid][1] is not None else None,
+                to_standing=value,
+                reasons=_reason_rows(results[cid]),
+                at=now,
+                on=on,
+                cause=cause,
+                request_id=request_id,
+            )
+            for cid, value in sorted(standings.items())
+            if cid in cached and (cached[cid][1] is None or cached[cid][0] != value)
+        ]
+        by_value: dict[str, list[int]] = {}
+        for change in changes:
+            by_value.setdefault(change.to_standing, []).append(change.company_id)
+        for value, ids in by_value.items():
+            Company.objects.filter(id__in=ids).update(standing=value, standing_since=now)
+        if changes:
+            StandingChange.objects.bulk_create(changes)
+            audit.record_bulk(audit.created(c, company_id=c.company_id) for c in changes)
+    return standings
+
+
+def _reason_rows(results: list[Result]) -> list[dict]:
+    rows = []
+    for r in results:
+        row = {"code": r.rule.code, "severity": r.severity, "message": r.message}
+        if row not in rows:
+            rows.append(row)
+    return sorted(rows, key=lambda x: (x["code"], x["message"]))
+
+
+def refresh_standing(company_ids, on: dt.date | None = None, cause: str | None = None) -> dict:
+    """Recompute the cached Company.standing of these companies, a batch at a time.
+
+    `cause` names what changed (e.g. "licence.suspend"); by default the audit context says."""
+    on = on or timezone.localdate()
+    standings = {}
+    for batch in chunks(sorted(set(company_ids)), BATCH_SIZE):
+        facts = load_company_facts(batch, on)
+        results = {cid: standing_results(f, on) for cid, f in facts.items()}
+        standings.update(write_standing(results, on, cause=cause))
+    return standings
