@@ -340,8 +340,14 @@ def reason_message(who, company_id, code: str, message: str, regulated=None) -> 
         regulated = regulates(v, company_id)
     if regulated:
         return message
-    rule = get_rule(code)
+    try:
+        rule = get_rule(code)
+    except KeyError:  # a reason kept in the standing history from a rule since withdrawn
+        return RETIRED_RULE_EXPLANATION
     return message if rule.audience in audiences_read_in_full(v) else rule.explanation
+
+
+RETIRED_RULE_EXPLANATION = "A check the registry no longer runs found a problem."
 
 
 def regulates(who, company_id: int) -> bool:

@@ -312,3 +312,21 @@ def test_collect_writes_the_entries_of_row_by_row_saves_in_one_insert(
             company.aliases.create(name=f"Trading name {n}")
     assert entries(company=company, object_type="registry.companyalias").count() == 30
     assert verify_chain() == (True, None)
+
+
+@pytest.mark.parametrize(
+    "table, entry",
+    [
+        ("CLEAR_FIELDS_ONLY", {"api.apitokn": {"user"}}),
+        ("CLEAR_FIELDS_ONLY", {"api.apitoken": {"usr"}}),
+        ("IGNORED_ON_UPDATE_OF", {"otp_totp.totpdevise": {"last_t"}}),
+    ],
+)
+def test_a_misspelt_masking_table_refuses_to_start(monkeypatch, table, entry):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from registry.audit import recorder
+
+    monkeypatch.setattr(recorder, table, {**getattr(recorder, table), **entry})
+    with pytest.raises(ImproperlyConfigured):
+        recorder.check_model_tables()

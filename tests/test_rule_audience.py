@@ -149,3 +149,14 @@ def test_the_catalogue_audiences_are_those_access_used_to_infer_from_codes():
         else:
             expected = Audience.OVERSIGHT
         assert declared.audience == expected, declared.code
+
+
+def test_a_reason_of_a_withdrawn_rule_is_explained_without_its_message(
+    mission_officer, regulator, company
+):
+    kept = "Guard J. Doe failed vetting"
+    assert (
+        access.reason_message(None, company.pk, "GONE-1", kept) == access.RETIRED_RULE_EXPLANATION
+    )
+    assert access.reason_message(mission_officer, company.pk, "GONE-1", kept) != kept
+    assert access.reason_message(regulator, company.pk, "GONE-1", kept) == kept

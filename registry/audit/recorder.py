@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -41,15 +41,9 @@ CLEAR_FIELDS_ONLY = {
 }
 # Per model, bookkeeping of each use of a second factor: a sign-in, not a change (enrolment,
 # confirmation, removal and a recovery code used up are recorded).
-SECOND_FACTOR_USE = {
-    "last_t",
-    "drift",
-    "throttling_failure_timestamp",
-    "throttling_failure_count",
-    "last_used_at",
-}
+SECOND_FACTOR_USE = {"throttling_failure_timestamp", "throttling_failure_count", "last_used_at"}
 IGNORED_ON_UPDATE_OF = {
-    "otp_totp.totpdevice": SECOND_FACTOR_USE,
+    "otp_totp.totpdevice": SECOND_FACTOR_USE | {"last_t", "drift"},
     "registry.recoverycodes": SECOND_FACTOR_USE,
 }
 
@@ -71,7 +65,22 @@ def audited_models() -> list[type[models.Model]]:
     return registry + [apps.get_model(label) for label in EXTRA_AUDITED_MODELS]
 
 
+def check_model_tables() -> None:
+    """A misspelt label in CLEAR_FIELDS_ONLY or IGNORED_ON_UPDATE_OF would silently stop
+    masking a credential: refuse to start instead."""
+    audited = {model._meta.label_lower: model for model in audited_models()}
+    for table in (CLEAR_FIELDS_ONLY, IGNORED_ON_UPDATE_OF):
+        for label, names in table.items():
+            model = audited.get(label)
+            if model is None:
+                raise ImproperlyConfigured(f"audit: {label!r} is not an audited model")
+            fields = {f.name for f in model._meta.concrete_fields}
+            if unknown := set(names) - fields:
+                raise ImproperlyConfigured(f"audit: {label} has no field {sorted(unknown)}")
+
+
 def connect_signals() -> None:
+    check_model_tables()
     # Connected per model (not globally) so unaudited models keep Django's fast paths.
     for model in audited_models():
         uid = f"audit:{model._meta.label_lower}"
