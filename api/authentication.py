@@ -6,9 +6,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from registry import twofactor
+from registry.models.tokens import ApiToken, hash_key
 from registry.sessions import password_is_recent
-
-from .models import ApiToken, hash_key
 
 
 class TokenAuthentication(authentication.BaseAuthentication):

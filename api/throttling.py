@@ -1,4 +1,4 @@
-"""Per-user and per-client throttles. Rates are read on each request so settings overrides apply.
+"""Per-user and per-client throttles (the login throttle is registry.security.LoginThrottle). Rates are read on each request so settings overrides apply.
 
 The client is identified by registry.security.client_ip (X-Forwarded-For only behind
 TRUSTED_PROXY_COUNT trusted proxies), the same address django-axes uses, so a client cannot
@@ -6,15 +6,14 @@ escape its budget by sending a new X-Forwarded-For. Counts live in the default c
 shared by every worker in production (CACHE_URL).
 """
 
-from django.conf import settings
 from rest_framework import throttling
 
-from registry.security import client_ip
+from registry.security import client_ip, throttle_rate
 
 
 class _SettingsRate:
     def get_rate(self):
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)
+        return throttle_rate(self.scope)
 
     def get_ident(self, request):
         return client_ip(request)
@@ -26,13 +25,3 @@ class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):
 
 class UserThrottle(_SettingsRate, throttling.UserRateThrottle):
     pass
-
-
-class LoginThrottle(_SettingsRate, throttling.SimpleRateThrottle):
-    """Slows password guessing per client address: the token endpoint, and the web and admin
-    login forms (registry.security.LoginThrottleMiddleware) share one count per address."""
-
-    scope = "login"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -22,6 +22,8 @@ from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
+from registry.audit.actors import SystemActor
+from registry.audit.models import AuditEntry
 from registry.choices import IncidentStatus, LicenceState, Role
 from registry.compliance import Audience, get_rule, rule_codes
 from registry.models import (
@@ -44,7 +46,6 @@ from registry.models import (
     Training,
     Vetting,
 )
-from registry.services.actors import SystemActor
 
 PUBLIC = "public"
 # Incidents in these states are investigation material: regulators, auditors and admins only.
@@ -569,7 +570,5 @@ def can_run_hiring_check(who, mission=None, client=None) -> bool:
 
 def audit_entries(who) -> QuerySet:
     """The change history: auditors and admins only (entries hold names and vetting fields)."""
-    from registry.audit.models import AuditEntry
-
     v = _as_viewer(who)
     return AuditEntry.objects.all() if v.reads_everything else AuditEntry.objects.none()

@@ -16,6 +16,7 @@ from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
 from registry.audit.context import current
+from registry.models import ApiToken
 
 WATCHED = ("password", "is_active")
 
@@ -48,8 +49,6 @@ def user_post_save(sender, instance, created, raw, using, **kwargs):
 
 def revoke_tokens(user) -> int:
     """Revoke every unrevoked token of `user`, each audited like a revocation by the owner."""
-    from api.models import ApiToken
-
     tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
     for token in tokens:
         token.revoke()

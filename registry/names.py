@@ -1,6 +1,7 @@
 """Company and trading names (ASVS 5.1.4): normalised to NFKC, invisible characters refused, and
 a name that looks like another company's (Cyrillic "е" for Latin "e", "0" for "O"...) refused
-unless the writer confirms it (`confirm_similar_name`), so a look-alike of a debarred company
+unless the writer confirms it (`confirm_similar_name`; the query is
+registry.models.companies.similar_names), so a look-alike of a debarred company
 is never registered by accident.
 
 The look-alike test compares skeletons: each character replaced by its Latin homoglyph from the
@@ -51,42 +52,3 @@ def skeleton(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     latin = "".join(_latin(char) for char in folded).casefold()
     return "".join(latin.split()).translate(_ASCII_FOLD)
-
-
-def similar_names(name: str, exclude_company=None) -> list[str]:
-    """Other companies' legal or trading names that look like `name` without being it."""
-    from django.db.models.functions import Length
-
-    from registry.models import Company, CompanyAlias
-
-    target = skeleton(name)
-    lengths = range(max(1, len(name) - 3), len(name) + 4)  # spaces and NFKC change lengths a bit
-    found = []
-    legal = Company.objects.annotate(n=Length("legal_name")).filter(n__in=list(lengths))
-    alias = CompanyAlias.objects.annotate(n=Length("name")).filter(n__in=list(lengths))
-    if exclude_company is not None:
-        legal = legal.exclude(pk=exclude_company)
-        alias = alias.exclude(company_id=exclude_company)
-    for other in [
-        *legal.values_list("legal_name", flat=True),
-        *alias.values_list("name", flat=True),
-    ]:
-        if other.casefold() != name.casefold() and skeleton(other) == target:
-            found.append(other)
-    return sorted(set(found))
-
-
-def check_similar(name: str, field: str, exclude_company, confirmed: bool) -> None:
-    if confirmed:
-        return
-    similar = similar_names(name, exclude_company)
-    if similar:
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    f"This name looks like that of another company ({', '.join(similar[:3])});"
-                    " check it, then confirm it (confirm_similar_name) to register it anyway.",
-                    code="similar_name",
-                )
-            }
-        )

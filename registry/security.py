@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework import throttling
 
 logger = logging.getLogger("registry.security")
 
@@ -199,6 +200,25 @@ def reset_failures(request, username: str) -> None:
     AxesProxyHandler.get_implementation().reset_user_attempts(request, {"username": username})
 
 
+class LoginThrottle(throttling.SimpleRateThrottle):
+    """Slows password guessing per client address: the API token endpoint and the web and admin
+    login forms (LoginThrottleMiddleware) share one count per address, in the shared cache. The
+    rate is the API's "login" throttle rate, read on each request so settings overrides apply."""
+
+    scope = "login"
+
+    def get_rate(self):
+        return throttle_rate(self.scope)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+def throttle_rate(scope: str) -> str | None:
+    """The rate of a throttle scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], read when used."""
+    return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(scope)
+
+
 class LoginThrottleMiddleware:
     """The per-address login rate on the web and admin login forms (POST), in the shared cache,
     the same bucket as the API token endpoint's LoginThrottle."""
@@ -208,8 +228,6 @@ class LoginThrottleMiddleware:
 
     def __call__(self, request):
         if request.method == "POST" and request.path_info in _login_paths():
-            from api.throttling import LoginThrottle
-
             throttle = LoginThrottle()
             if not throttle.allow_request(request, None):
                 username = request.POST.get("username", "")

@@ -17,6 +17,7 @@ from django.contrib.auth import SESSION_KEY, authenticate, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
+from django.utils import timezone
 
 LOGIN_AT = "_session_login_at"
 SEEN_AT = "_session_seen_at"
@@ -27,8 +28,6 @@ ACTIVITY_RESOLUTION = 60
 
 def _now() -> float:
     # Through django.utils.timezone so tests can travel in time by patching timezone.now.
-    from django.utils import timezone
-
     return timezone.now().timestamp()
 
 

@@ -11,13 +11,13 @@ from django.db import connection
 from django.db.models import F
 from rest_framework.test import APIClient
 
+from registry.audit.actors import SystemActor
 from registry.audit.chain import verify
 from registry.audit.models import AuditEntry
 from registry.choices import LicenceAction, LicenceState, Role
 from registry.compliance import run_compliance
 from registry.models import Contract, Finding, Licence, LicenceEvent
 from registry.reference_data import sync_reference_data
-from registry.services.actors import SystemActor
 from registry.services.licensing import transition
 
 from . import factories as f

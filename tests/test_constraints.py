@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from registry import models as m
 from registry.choices import ClientKind, ContractStatus, FindingState, Role, SanctionScope
-from registry.demo.build import lei
+from registry.demo.values import lei
 
 from . import factories as f
 

@@ -7,8 +7,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from api.models import ApiToken
 from registry.audit.models import AuditEntry
+from registry.models import ApiToken
 
 from . import factories as f
 

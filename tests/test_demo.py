@@ -11,8 +11,9 @@ from django.utils import timezone
 from registry import models as m
 from registry.choices import ContractStatus, LicenceState, Role, Standing, Verdict
 from registry.demo import DEMO_USERS, FIXTURE_PATH
-from registry.demo.build import ANCHOR, build
+from registry.demo.build import build
 from registry.demo.load import load_demo
+from registry.demo.values import ANCHOR
 from registry.services.hiring import run_hiring_check
 from registry.services.standing import company_standing
 

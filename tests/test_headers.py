@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from api.models import ApiToken
+from registry.models import ApiToken
 
 from . import factories as f
 

@@ -4,11 +4,11 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from registry.audit.actors import SystemActor
 from registry.choices import LicenceAction as A
 from registry.choices import LicenceState as S
 from registry.errors import DomainError, IllegalTransition
 from registry.models import LicenceEvent
-from registry.services.actors import SystemActor
 from registry.services.licensing import TRANSITIONS, USER_ACTIONS, expire_licences, transition
 
 from .factories import LicenceFactory

@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from api.models import ApiToken
 from registry.choices import FindingState, LicenceState
-from registry.models import Finding, LicenceEvent
+from registry.models import ApiToken, Finding, LicenceEvent
 from registry.sessions import PASSWORD_AT, REAUTH_FIELD
 
 from . import factories as f

@@ -119,7 +119,7 @@ def test_api_session_auth_answers_401_after_the_absolute_limit(auditor):
 
 
 def test_a_token_request_is_not_affected_by_an_expired_session_cookie(auditor):
-    from api.models import ApiToken
+    from registry.models import ApiToken
 
     _token, key = ApiToken.issue(auditor)
     client = APIClient()

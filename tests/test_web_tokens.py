@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from api.models import ApiToken
+from registry.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,10 @@ from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
 from api.errors import django_errors
+from registry import access
 from registry.filters import ID_MAX, INTEGER_FIELDS
 from registry.models import Country, ServiceCategory
+from registry.services import records
 from registry.validators import control_character, control_character_message
 
 NUMBER_EXPECTED = "A whole number is expected (a JSON number, not a string)."
@@ -92,8 +94,6 @@ class HiddenFieldsMixin:
     """Fields the caller may not read (registry.access.hidden_fields) answer null."""
 
     def to_representation(self, instance):
-        from registry import access
-
         data = super().to_representation(instance)
         request = self.context.get("request")
         user = getattr(request, "user", None)
@@ -142,8 +142,6 @@ class ValidatedModelSerializer(StrictInputMixin, HiddenFieldsMixin, serializers.
         return m2m
 
     def create(self, validated_data):
-        from registry.services import records
-
         instance = self.Meta.model()
         m2m = self.split(instance, validated_data)
         self.prepare_instance(instance, validated_data)
@@ -152,8 +150,6 @@ class ValidatedModelSerializer(StrictInputMixin, HiddenFieldsMixin, serializers.
         )
 
     def update(self, instance, validated_data):
-        from registry.services import records
-
         m2m = self.split(instance, validated_data)
         self.prepare_instance(instance, validated_data)
         return records.save(
@@ -193,7 +189,5 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        from registry import access
-
         request = self.context.get("request")
         return self.access_fn(access.viewer(getattr(request, "user", None)))

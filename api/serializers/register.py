@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from registry import models as m
 from registry.choices import Standing
+from registry.services.licensing import allowed_actions
 
 from .base import CountryCodes, ServiceCodes, StrictSerializer, ValidatedModelSerializer
 
@@ -103,8 +104,6 @@ class LicenceSerializer(ValidatedModelSerializer):
         read_only_fields = ["state", "state_changed_at"]
 
     def get_allowed_actions(self, obj) -> list[str]:
-        from registry.services.licensing import allowed_actions
-
         return allowed_actions(obj)
 
 

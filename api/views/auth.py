@@ -21,12 +21,12 @@ from rest_framework.views import APIView
 
 from api.authentication import TokenAuthentication
 from api.errors import ErrorSerializer
-from api.models import ApiToken
 from api.parsers import StrictJSONParser
 from api.permissions import SIGNED_IN
 from api.serializers.base import StrictSerializer
-from api.throttling import LoginThrottle
 from registry import security, twofactor
+from registry.models import ApiToken
+from registry.security import LoginThrottle
 
 OTP_HELP = (
     "Regulators, auditors and administrators only, and then required: the 6-digit code of "

@@ -15,8 +15,10 @@ from api.permissions import ADMINS, EVERYONE, SIGNED_IN
 from api.serializers import checks
 from registry import access
 from registry.choices import Role
+from registry.compliance import catalogue
 from registry.filters import ID_MESSAGE, strict_id
 from registry.models import Licence, LicensingAuthority
+from registry.services.hiring import run_hiring_check
 from registry.services.status import company_status
 
 from .base import ReadOnlyRegistryViewSet, etag_for
@@ -40,8 +42,6 @@ class HiringCheckViewSet(ReadOnlyRegistryViewSet):
         responses={201: checks.HiringCheckSerializer, 400: ErrorSerializer},
     )
     def create(self, request, *args, **kwargs):
-        from registry.services.hiring import run_hiring_check
-
         body = checks.HiringCheckRequestSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         arguments = body.domain_arguments()
@@ -64,8 +64,6 @@ class RuleViewSet(viewsets.ViewSet):
 
     @staticmethod
     def _catalogue():
-        from registry.compliance import catalogue
-
         return catalogue()
 
     @extend_schema(responses=checks.RuleSerializer(many=True))

@@ -10,6 +10,7 @@ from api.pagination import CursorPagination
 from api.permissions import REGULATORS, SIGNED_IN
 from api.serializers import oversight
 from registry import access
+from registry.compliance import waive_finding
 
 from .base import ReadOnlyRegistryViewSet, RegistryViewSet, etag_for
 
@@ -53,8 +54,6 @@ class FindingViewSet(ReadOnlyRegistryViewSet):
     @extend_schema(request=oversight.WaiverSerializer, responses=oversight.FindingSerializer)
     @action(detail=True, methods=["post"])
     def waive(self, request, pk=None):
-        from registry.compliance import waive_finding
-
         finding = self.get_object()
         self.check_write(finding)
         require_recent_password(request)

@@ -12,8 +12,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from registry.services.actors import SystemActor
+from django.core.management.base import BaseCommand
 
+from .actors import SystemActor
 from .models import Channel
 
 
@@ -88,8 +89,6 @@ def install_command_hook() -> None:
     `loaddata` is the fixture channel. A command run from code that already set a context (an
     import with a named user, a test) keeps that actor.
     """
-    from django.core.management.base import BaseCommand
-
     if getattr(BaseCommand.execute, "_audit_hooked", False):
         return
     original = BaseCommand.execute

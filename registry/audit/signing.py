@@ -15,6 +15,7 @@ import json
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
 
 ENTRY_TYPE = "pmsc-registry/audit-entry"
 CHECKPOINT_TYPE = "pmsc-registry/audit-checkpoint"
@@ -68,8 +69,6 @@ def _private_key(encoded: str) -> Ed25519PrivateKey:
 
 
 def private_key() -> Ed25519PrivateKey:
-    from django.conf import settings
-
     return _private_key(settings.AUDIT_SIGNING_KEY)
 
 
@@ -80,8 +79,6 @@ def public_key() -> Ed25519PublicKey:
 def trusted_keys() -> dict[str, Ed25519PublicKey]:
     """Key id -> public key: the signing key's, then AUDIT_PREVIOUS_PUBLIC_KEYS (after a rotation,
     so what the old key signed still verifies)."""
-    from django.conf import settings
-
     keys = [public_key()] + [parse_public_key(k) for k in settings.AUDIT_PREVIOUS_PUBLIC_KEYS]
     return {key_id(k): k for k in keys}
 

@@ -5,35 +5,20 @@ The named scenario companies (see README.md, "Demo scenarios") are written by ha
 scenarios.py; filler companies and the bulk of contracts come from a seeded random generator.
 """
 
-import datetime as dt
 import json
 import random
 from base64 import b32decode
 
-from registry.choices import SERVICE_CATALOGUE, ContractStatus, LicenceState
+from registry.choices import ContractStatus, LicenceState
 from registry.services.licensing import TRANSITIONS
 
 from . import DEMO_TOTP_SECRETS, DEMO_USERS
+from .filler import add_filler
+from .scenarios import add_scenarios
+from .values import ANCHOR, ARMED_SERVICES, at, day
 
-ANCHOR = dt.date(2026, 1, 15)
 SEED = 20260115
-ARMED_SERVICES = {s.code for s in SERVICE_CATALOGUE if s.armed}
 _LOU_PREFIXES = ["5493", "2138", "9845", "6354"]
-
-
-def lei(seed: str) -> str:
-    """A well-formed LEI (ISO 17442) built from `seed`: 18 characters and MOD 97-10 check digits."""
-    body = (seed.upper() + "0" * 18)[:18]
-    digits = "".join(str(int(ch, 36)) for ch in body + "00")
-    return f"{body}{98 - int(digits) % 97:02d}"
-
-
-def day(offset: int) -> str:
-    return (ANCHOR + dt.timedelta(days=offset)).isoformat()
-
-
-def at(offset: int, hour: int = 10) -> str:
-    return f"{day(offset)}T{hour:02d}:00:00+00:00"
 
 
 class Builder:
@@ -242,9 +227,6 @@ def _status_for(start: int, end: int) -> str:
 
 
 def build() -> dict:
-    from .filler import add_filler
-    from .scenarios import add_scenarios
-
     b = Builder()
     add_scenarios(b)
     add_filler(b)

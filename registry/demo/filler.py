@@ -2,7 +2,7 @@
 
 from registry.choices import ContractStatus, LicenceAction, LicenceState
 
-from .build import ARMED_SERVICES, day, lei
+from .values import ARMED_SERVICES, day, lei
 
 FILLER_COMPANIES = [
     # key, legal name, country, authority, services, parent key, trading name, lei seed

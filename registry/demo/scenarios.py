@@ -21,7 +21,7 @@ from registry.choices import (
 )
 from registry.choices import LicenceAction as A
 
-from .build import day, lei
+from .values import day, lei
 
 ARMED_ESCORT, STATIC, UNARMED = "armed_escort", "armed_static_guarding", "unarmed_guarding"
 CLOSE, MARITIME, RISK = "close_protection", "maritime_security", "risk_analysis"

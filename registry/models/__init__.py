@@ -10,8 +10,10 @@ from .missions import Client, Mission
 from .oversight import Incident, Sanction
 from .personnel import Employment, Person, Training, Vetting, identity_hash
 from .standing import StandingChange
+from .tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Adherence",
     "Certification",
     "Client",

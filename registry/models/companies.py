@@ -1,9 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 
 from registry.choices import Standing
-from registry.names import check_similar, normalise_name
+from registry.names import normalise_name, skeleton
 from registry.validators import validate_currency, validate_lei
 
 from .authorities import LicensingAuthority
@@ -173,3 +174,38 @@ class CompanyAlias(CleanTextMixin, models.Model):
         self.name = normalise_name(self.name, "name")
         if self.name != getattr(self, "_loaded_name", None):  # new, or renamed
             check_similar(self.name, "name", self.company_id, self.confirm_similar_name)
+
+
+def similar_names(name: str, exclude_company=None) -> list[str]:
+    """Other companies' legal or trading names that look like `name` without being it."""
+    target = skeleton(name)
+    lengths = range(max(1, len(name) - 3), len(name) + 4)  # spaces and NFKC change lengths a bit
+    found = []
+    legal = Company.objects.annotate(n=Length("legal_name")).filter(n__in=list(lengths))
+    alias = CompanyAlias.objects.annotate(n=Length("name")).filter(n__in=list(lengths))
+    if exclude_company is not None:
+        legal = legal.exclude(pk=exclude_company)
+        alias = alias.exclude(company_id=exclude_company)
+    for other in [
+        *legal.values_list("legal_name", flat=True),
+        *alias.values_list("name", flat=True),
+    ]:
+        if other.casefold() != name.casefold() and skeleton(other) == target:
+            found.append(other)
+    return sorted(set(found))
+
+
+def check_similar(name: str, field: str, exclude_company, confirmed: bool) -> None:
+    if confirmed:
+        return
+    similar = similar_names(name, exclude_company)
+    if similar:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    f"This name looks like that of another company ({', '.join(similar[:3])});"
+                    " check it, then confirm it (confirm_similar_name) to register it anyway.",
+                    code="similar_name",
+                )
+            }
+        )

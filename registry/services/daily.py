@@ -12,11 +12,11 @@ import datetime as dt
 
 from django.utils import timezone
 
+from registry.audit.actors import SystemActor
 from registry.audit.checkpoints import create_checkpoint
 from registry.compliance import run_compliance
 from registry.security import delete_old_failures
 
-from .actors import SystemActor
 from .licensing import expire_licences
 
 

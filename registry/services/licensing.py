@@ -11,6 +11,7 @@ import datetime as dt
 from django.utils import timezone
 
 from registry.audit import recorder as audit
+from registry.audit.actors import SystemActor, actor_fields
 from registry.audit.transactions import retrying, write_transaction
 from registry.choices import LicenceAction as A
 from registry.choices import LicenceState as S
@@ -18,7 +19,6 @@ from registry.compliance import run_compliance
 from registry.errors import DomainError, IllegalTransition
 from registry.models import Licence, LicenceEvent
 
-from .actors import SystemActor, actor_fields
 from .standing import refresh_standing
 
 # action -> (states it may start from, state it leads to)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from api.models import ApiToken
+from registry.models import ApiToken
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

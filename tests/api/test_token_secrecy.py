@@ -5,9 +5,9 @@ import logging
 import pytest
 from rest_framework.test import APIClient
 
-from api.models import ApiToken
 from registry.audit.models import AuditEntry
 from registry.audit.recorder import MASK
+from registry.models import ApiToken
 
 from .. import factories as f
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from api.models import ApiToken
+from registry.models import ApiToken
 
 from .. import factories as f
 

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from registry.demo import FIXTURE_PATH
-from registry.demo.build import ANCHOR, write
+from registry.demo.build import write
+from registry.demo.values import ANCHOR
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from registry.audit.actors import SystemActor
 from registry.compliance import run_compliance
-from registry.services.actors import SystemActor
 from registry.services.licensing import expire_licences
 
 from .run_compliance import print_summary

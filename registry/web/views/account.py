@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from api.models import ApiToken
 from registry import twofactor
+from registry.models import ApiToken
 from registry.sessions import REAUTH_FIELD, password_field_if_needed
 
 from ..forms_base import AccessibleFormMixin

@@ -1,6 +1,10 @@
 """API tokens: only a hash is stored, so a leaked database does not leak working credentials.
 
-No part of the key is kept, shown, logged or audited: tokens are told apart by id and times."""
+No part of the key is kept, shown, logged or audited: tokens are told apart by id and times.
+
+A credential of the account, like its password: the API authenticates with it, the account
+pages list and revoke it, a password change revokes it (registry.credentials), so it lives with
+the models. Its table, migrations and audit label stay the api app's (api.apitoken)."""
 
 import datetime as dt
 import hashlib
@@ -40,6 +44,7 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        app_label = "api"
         ordering = ["-created_at", "id"]
         verbose_name = "API token"
         constraints = [

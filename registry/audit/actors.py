@@ -1,4 +1,5 @@
-"""Who did it: a user, or a system principal such as a management command."""
+"""Who did it: a user, or a system principal such as a management command (audit entries and
+licence events name either)."""
 
 from dataclasses import dataclass
 
