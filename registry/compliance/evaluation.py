@@ -11,7 +11,7 @@ from registry.choices import FindingState, Severity
 from registry.models import Finding
 
 from .base import COMPANY, HIRE, PERSONNEL, Hit, Rule, catalogue, get_rule, rules_for
-from .facts import CompanyFacts, Hire
+from .facts import CompanyFacts, Engagement
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,9 @@ def company_results(facts: CompanyFacts, on: dt.date) -> list[Result]:
     ]
 
 
-def hire_results(facts: CompanyFacts, hire: Hire, on: dt.date) -> list[Result]:
-    """Hire rules on the hire, the company rules that have no hire form of their own, and the
-    open blockers stored about the company's contracts and people."""
+def hire_results(facts: CompanyFacts, hire: Engagement, on: dt.date) -> list[Result]:
+    """Hire rules on the engagement, the company rules that have no hire form of their own, and
+    the open blockers stored about the company's contracts and people."""
     waived = _waivers(facts)
     results = []
     for rule in catalogue():

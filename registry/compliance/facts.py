@@ -34,7 +34,9 @@ BATCH_SIZE = 500  # companies loaded and checked together
 
 
 @dataclass
-class LicenceView:
+class LicenceFacts:
+    """A licence with the countries and services it covers, as the rules read it."""
+
     licence: Licence
     countries: frozenset[str]
     services: frozenset[str]
@@ -57,8 +59,9 @@ class LicenceView:
 
 
 @dataclass
-class Hire:
-    """A proposed hire or a stored current contract, as the hire rules see it."""
+class Engagement:
+    """What the hire rules check: one engagement of a company, either the proposed hire of a
+    hiring check (`contract` is None) or one of its stored current contracts."""
 
     company_id: int
     company_name: str
@@ -70,12 +73,14 @@ class Hire:
     end: dt.date
     client_id: int | None
     mission_id: int | None
-    licences: list[LicenceView]
+    licences: list[LicenceFacts]
     sanctions: list[Sanction] = field(default_factory=list)
     contract: Contract | None = None
     signed_on: dt.date | None = None
-    others: list["Hire"] = field(default_factory=list)  # the company's other current contracts
-    subcontracts: list["Hire"] = field(default_factory=list)
+    others: list["Engagement"] = field(
+        default_factory=list
+    )  # the company's other current contracts
+    subcontracts: list["Engagement"] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -89,7 +94,7 @@ class Hire:
     def label(self) -> str:
         return f"contract {self.contract.reference}" if self.contract else "the proposed hire"
 
-    def covering(self, on, country: str, service: str | None = None) -> list[LicenceView]:
+    def covering(self, on, country: str, service: str | None = None) -> list[LicenceFacts]:
         return [
             lv
             for lv in self.licences
@@ -133,14 +138,14 @@ class Crew:
 @dataclass
 class CompanyFacts:
     company: Company
-    licences: list[LicenceView] = field(default_factory=list)
+    licences: list[LicenceFacts] = field(default_factory=list)
     adherences: list[Adherence] = field(default_factory=list)
     certifications: list[Certification] = field(default_factory=list)
     sanctions: list[Sanction] = field(default_factory=list)
     serious_incidents: list[Incident] = field(default_factory=list)
     terminated_for_cause: list[Contract] = field(default_factory=list)
     live_findings: list[Finding] = field(default_factory=list)
-    contracts: list[Hire] = field(default_factory=list)
+    contracts: list[Engagement] = field(default_factory=list)
     crews: list[Crew] = field(default_factory=list)
 
 
@@ -163,7 +168,7 @@ def _linked_ids(pairs) -> defaultdict[int, set]:
     return linked
 
 
-def load_licences(company_ids: list[int]) -> dict[int, list[LicenceView]]:
+def load_licences(company_ids: list[int]) -> dict[int, list[LicenceFacts]]:
     """The companies' licences with their countries and services (3 queries)."""
     licences = Licence.objects.filter(company_id__in=company_ids)
     countries = _linked_ids(
@@ -178,7 +183,7 @@ def load_licences(company_ids: list[int]) -> dict[int, list[LicenceView]]:
     )
     return _by(
         (
-            LicenceView(lic, frozenset(countries[lic.pk]), frozenset(services[lic.pk]))
+            LicenceFacts(lic, frozenset(countries[lic.pk]), frozenset(services[lic.pk]))
             for lic in licences.select_related("authority__country")
         ),
         lambda lv: lv.licence.company_id,
@@ -247,8 +252,8 @@ def _countries_and_services(contracts) -> tuple[dict[int, set], dict[int, set]]:
     )
 
 
-def _as_hire(contract, on, countries, services, licences, sanctions) -> Hire:
-    return Hire(
+def _as_engagement(contract, on, countries, services, licences, sanctions) -> Engagement:
+    return Engagement(
         company_id=contract.company_id,
         company_name=contract.company.legal_name,
         countries=tuple(sorted(countries[contract.pk])),
@@ -268,7 +273,7 @@ def _as_hire(contract, on, countries, services, licences, sanctions) -> Hire:
 
 def load_contracts(
     company_ids: list[int], on: dt.date, licences=None, sanctions=None
-) -> dict[int, list[Hire]]:
+) -> dict[int, list[Engagement]]:
     """The companies' current (planned or active, not ended) contracts as Hires, with their
     current subcontracts (9 queries). `licences` and `sanctions`: by company id, for the hire
     rules; the subcontractors' licences are loaded here."""
@@ -280,11 +285,14 @@ def load_contracts(
     sub_licences = load_licences(sorted({s.company_id for s in subcontracts}))
 
     sub_hires = _by(
-        (_as_hire(s, on, sub_countries, sub_services, sub_licences, {}) for s in subcontracts),
+        (
+            _as_engagement(s, on, sub_countries, sub_services, sub_licences, {})
+            for s in subcontracts
+        ),
         lambda h: h.contract.parent_id,
     )
     hires = [
-        _as_hire(c, on, countries, services, licences or {}, sanctions or {})
+        _as_engagement(c, on, countries, services, licences or {}, sanctions or {})
         for c in contracts.select_related("company", "client", "mission")
     ]
     by_company = _by_company(hires)

@@ -15,7 +15,7 @@ from registry.audit.transactions import write_transaction
 from registry.choices import SERVICE_CODES
 from registry.compliance.base import years_before
 from registry.compliance.evaluation import hire_results
-from registry.compliance.facts import Hire, load_company_facts, load_contracts
+from registry.compliance.facts import Engagement, load_company_facts, load_contracts
 from registry.compliance.outcomes import GRAVEST_FIRST, verdict_of
 from registry.compliance.rules.hire import overlapping
 from registry.models import Country, HiringCheck
@@ -83,7 +83,7 @@ def _iso(day):
     return day.isoformat() if day else None
 
 
-def _coordination(hire: Hire, facts, on: dt.date) -> dict:
+def _coordination(hire: Engagement, facts, on: dt.date) -> dict:
     since = years_before(on, 3)
     return {
         "overlapping_contracts": [
@@ -162,7 +162,7 @@ def run_hiring_check(
     on = timezone.localdate()
     facts = load_company_facts([company.pk], on)[company.pk]
     others = load_contracts([company.pk], on).get(company.pk, [])
-    hire = Hire(
+    hire = Engagement(
         company_id=company.pk,
         company_name=company.legal_name,
         countries=tuple(countries),
