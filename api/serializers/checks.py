@@ -1,6 +1,6 @@
 """Hiring checks, the status call and the compliance rule catalogue."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from registry import access
@@ -25,7 +25,11 @@ class CheckFindingSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class HiringCheckRequestSerializer(StrictSerializer):
+# The body of POST hiring-checks/: the schema calls it HiringCheckRequest, as request bodies are.
+@extend_schema_serializer(component_name="HiringCheck")
+class ProposedHireSerializer(StrictSerializer):
+    """A proposed hire: what a mission asks the registry about before it signs."""
+
     company = VisibleRelatedField(access.companies, queryset=m.Company.objects.all())
     client = serializers.PrimaryKeyRelatedField(
         queryset=m.Client.objects.all(), required=False, allow_null=True

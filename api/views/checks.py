@@ -38,11 +38,11 @@ class HiringCheckViewSet(ReadOnlyRegistryViewSet):
     write_roles = ADMINS | {Role.MISSION_STAFF}
 
     @extend_schema(
-        request=checks.HiringCheckRequestSerializer,
+        request=checks.ProposedHireSerializer,
         responses={201: checks.HiringCheckSerializer, 400: ErrorSerializer},
     )
     def create(self, request, *args, **kwargs):
-        body = checks.HiringCheckRequestSerializer(data=request.data, context={"request": request})
+        body = checks.ProposedHireSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         arguments = body.domain_arguments()
         if not access.can_run_hiring_check(
