@@ -211,7 +211,8 @@ class LoginThrottleMiddleware:
             from api.throttling import LoginThrottle
 
             throttle = LoginThrottle()
-            if not throttle.allow_request(request, None):
+            # No DRF view here: LoginThrottle keys on the client address alone.
+            if not throttle.allow_request(request, None):  # type: ignore[arg-type]
                 username = request.POST.get("username", "")
                 log_decision(request, username, LOCKED, reason="address-rate")
                 return locked_page(request, math.ceil(throttle.wait() or 60))
