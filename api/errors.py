@@ -16,6 +16,7 @@ everything, the duplicate too.
 """
 
 import re
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
@@ -67,7 +68,7 @@ def unique_keys(model) -> list[tuple[str, tuple[str, ...], str]]:
     unique fields, unique_together and UniqueConstraints on plain fields. The message is the one
     Django's validation gives, so both paths to a duplicate word it alike."""
     probe = model()
-    keys = []
+    keys: list[tuple[str, tuple[str, ...], str]] = []
     for field in model._meta.local_concrete_fields:
         if field.unique and not field.primary_key:
             message = probe.unique_error_message(model, (field.name,))
@@ -94,6 +95,8 @@ def _key_field(fields: tuple[str, ...]) -> str:
 
 def _model_of(context):
     view = (context or {}).get("view")
+    if view is None:
+        return None
     try:
         serializer_class = view.get_serializer_class()
     except Exception:  # a view without a serializer
@@ -119,7 +122,7 @@ def _duplicates_only(exc: exceptions.ValidationError, model) -> dict | None:
             )
         for words in drf_words:
             known[words] = (_key_field(fields), message)
-    fields = {}
+    duplicates: dict[str, list[str]] = {}
     for messages in exc.detail.values():
         if not isinstance(messages, list):
             return None
@@ -127,8 +130,8 @@ def _duplicates_only(exc: exceptions.ValidationError, model) -> dict | None:
             if str(text) not in known:
                 return None
             key, message = known[str(text)]
-            fields.setdefault(key, []).append(message)
-    return fields
+            duplicates.setdefault(key, []).append(message)
+    return duplicates
 
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
@@ -156,7 +159,11 @@ def _duplicate_of_integrity_error(exc: IntegrityError) -> dict | None:
         if model._meta.db_table != table:
             continue
         for constraint_name, fields, message in unique_keys(model):
-            attnames = {model._meta.get_field(f).column for f in fields}
+            attnames = {
+                field.column
+                for name in fields
+                if isinstance(field := model._meta.get_field(name), models.Field)
+            }
             if (name and constraint_name == name) or attnames == columns:
                 return {_key_field(fields): [message]}
     return None
@@ -216,7 +223,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    body = {"status": response.status_code}
+    body: dict[str, Any] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         body.update(code="invalid", detail="Invalid input.", fields=flatten_fields(fields))
@@ -236,7 +243,9 @@ class ErrorSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status code.")
     code = serializers.CharField(help_text="A stable machine code, e.g. invalid, not_found.")
     detail = serializers.CharField(help_text="A message for people.")
-    fields = serializers.DictField(
+    # The serializer's metaclass takes declared fields out of the class namespace, so this
+    # does not replace Serializer.fields; mypy sees only the class attribute.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation errors by field (400), or the duplicated key's field (409);"

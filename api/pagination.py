@@ -19,19 +19,20 @@ _WHOLE = re.compile(r"[1-9][0-9]{0,8}")
 
 
 class StrictPageSize:
-    page_size = settings.API_PAGE_SIZE
-    page_size_query_param = "page_size"
-    max_page_size = settings.API_MAX_PAGE_SIZE
+    # Typed as DRF's paginations type them (None: no page_size parameter, no maximum).
+    page_size: int | None = settings.API_PAGE_SIZE
+    page_size_query_param: str | None = "page_size"
+    max_page_size: int | None = settings.API_MAX_PAGE_SIZE
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        param = self.page_size_query_param
+        raw = request.query_params.get(param) if param is not None else None
+        if param is None or raw is None:
             return self.page_size
         if not _WHOLE.fullmatch(raw.strip()):
-            raise ValidationError(
-                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
-            )
-        return min(int(raw), self.max_page_size)
+            raise ValidationError({param: [f"A whole number from 1 to {self.max_page_size}."]})
+        size = int(raw)
+        return size if self.max_page_size is None else min(size, self.max_page_size)
 
 
 class PageNumberPagination(StrictPageSize, pagination.PageNumberPagination):

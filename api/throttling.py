@@ -6,12 +6,20 @@ escape its budget by sending a new X-Forwarded-For. Counts live in the default c
 shared by every worker in production (CACHE_URL).
 """
 
+from typing import TYPE_CHECKING
+
 from rest_framework import throttling
 
 from registry.security import client_ip, throttle_rate
 
+# Type checkers see the throttle the mixin goes into; at run time it is a plain mixin.
+if TYPE_CHECKING:
+    _ThrottleBase = throttling.SimpleRateThrottle
+else:
+    _ThrottleBase = object
 
-class _SettingsRate:
+
+class _SettingsRate(_ThrottleBase):
     def get_rate(self):
         return throttle_rate(self.scope)
 

@@ -180,21 +180,21 @@ def _row_chunks(queryset: QuerySet, render=None) -> Iterator[list[list]]:
 
 
 def _render(row: tuple) -> list:
-    row = list(row)
-    row[_ARMED] = "true" if row[_ARMED] else "false"
-    if row[_VALUE] is not None:
-        row[_VALUE] = f"{row[_VALUE]:.2f}"
-    return row
+    values = list(row)
+    values[_ARMED] = "true" if values[_ARMED] else "false"
+    if values[_VALUE] is not None:
+        values[_VALUE] = f"{values[_VALUE]:.2f}"
+    return values
 
 
 _TEXT = [i for i, name in enumerate(NAMES) if name in TEXT_COLUMNS]
 
 
 def _render_csv(row: tuple) -> list:
-    row = _render(row)
+    values = _render(row)
     for i in _TEXT:
-        row[i] = neutralise(row[i])
-    return row
+        values[i] = neutralise(values[i])
+    return values
 
 
 def _is_empty(queryset: QuerySet) -> bool:

@@ -165,7 +165,8 @@ class CodeInFilter(df.BaseInFilter, df.CharFilter):
 
 class UpperCaseField(forms.CharField):
     def to_python(self, value):
-        return super().to_python(value).upper()
+        value = super().to_python(value)
+        return value.upper() if value is not None else None
 
 
 class CountryInFilter(CodeInFilter):

@@ -1,10 +1,27 @@
 """Forms shared by the admin and the web pages. Validation lives in the models and services."""
 
+from typing import TypeVar
+
 from django import forms
 
 from registry.choices import LicenceAction
 from registry.errors import DomainError
 from registry.services.licensing import allowed_actions, transition
+
+_FieldT = TypeVar("_FieldT", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[_FieldT]) -> _FieldT:
+    """`form.fields[name]` as the kind of field it is (to set its choices or queryset)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}")
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """`form.fields[name]` as the model choice field it is (to set its queryset)."""
+    return form_field(form, name, forms.ModelChoiceField)
 
 
 class LicenceTransitionForm(forms.Form):
@@ -19,7 +36,9 @@ class LicenceTransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.licence = licence
         labels = dict(LicenceAction.choices)
-        self.fields["action"].choices = [(a, labels[a]) for a in allowed_actions(licence)]
+        form_field(self, "action", forms.ChoiceField).choices = [
+            (a, labels[a]) for a in allowed_actions(licence)
+        ]
 
     def apply(self, actor) -> bool:
         """Run the chosen transition. A domain refusal becomes a form error (nothing changed)."""
@@ -43,7 +62,8 @@ class LicenceTransitionForm(forms.Form):
         return f"Licence {licence.number} is now {licence.get_state_display().lower()}."
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == LicenceAction.RENEW and not data.get("valid_until"):
             self.add_error("valid_until", "A renewal needs the new end date.")
         return data

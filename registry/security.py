@@ -229,7 +229,8 @@ class LoginThrottleMiddleware:
     def __call__(self, request):
         if request.method == "POST" and request.path_info in _login_paths():
             throttle = LoginThrottle()
-            if not throttle.allow_request(request, None):
+            # No DRF view here: LoginThrottle keys on the client address alone.
+            if not throttle.allow_request(request, None):  # type: ignore[arg-type]
                 username = request.POST.get("username", "")
                 log_decision(request, username, LOCKED, reason="address-rate")
                 return locked_page(request, math.ceil(throttle.wait() or 60))

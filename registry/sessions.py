@@ -75,7 +75,7 @@ class SessionTimeoutMiddleware:
             messages.info(request, reason)
             if request.path_info == resolve_url(settings.LOGIN_URL):
                 return self.get_response(request)
-            response = redirect_to_login(request.get_full_path())
+            response: HttpResponse = redirect_to_login(request.get_full_path())
             if request.headers.get("HX-Request"):
                 # htmx would follow the redirect into a fragment: make it load the login page.
                 response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})

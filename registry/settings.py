@@ -2,6 +2,7 @@
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -24,7 +25,7 @@ if not SECRET_KEY:
 
 # Keyed hash for personnel identity documents. It must stay stable for the life of the data
 # (rotating it breaks cross-company matching), so it is separate from SECRET_KEY.
-IDENTITY_HASH_KEY = envstr("IDENTITY_HASH_KEY")
+IDENTITY_HASH_KEY = envstr("IDENTITY_HASH_KEY", "")
 if not IDENTITY_HASH_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("IDENTITY_HASH_KEY must be set when DEBUG is off")
@@ -228,7 +229,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -252,7 +253,7 @@ OTP_RECOVERY_THROTTLE_FACTOR = 1
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 500)
 API_TOKEN_LIFETIME_DAYS = envint("API_TOKEN_LIFETIME_DAYS", 90)
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     # Token first: its challenge makes a request without credentials answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.TokenAuthentication",

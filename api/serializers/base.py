@@ -2,8 +2,10 @@
 
 import copy
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
@@ -62,7 +64,15 @@ def _integer_pk(field) -> bool:
     return isinstance(pk, INTEGER_FIELDS)
 
 
-class StrictInputMixin:
+# Type checkers see the serializers the mixins go into; at run time they are plain mixins.
+if TYPE_CHECKING:
+    _SerializerBase = serializers.Serializer
+    _BaseSerializerBase = serializers.BaseSerializer
+else:
+    _SerializerBase = _BaseSerializerBase = object
+
+
+class StrictInputMixin(_SerializerBase):
     """JSON types as the schema says them: numbers, ids and booleans are not strings, lists are
     not objects, text has no control characters. Every field's problem is listed, with DRF's
     own errors for the other fields."""
@@ -90,7 +100,7 @@ class StrictSerializer(StrictInputMixin, serializers.Serializer):
     """A plain (not model) serializer of a request body, with the API's strict JSON types."""
 
 
-class HiddenFieldsMixin:
+class HiddenFieldsMixin(_BaseSerializerBase):
     """Fields the caller may not read (registry.access.hidden_fields) answer null."""
 
     def to_representation(self, instance):
@@ -108,7 +118,7 @@ class ValidatedModelSerializer(StrictInputMixin, HiddenFieldsMixin, serializers.
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: type[models.Model] = self.Meta.model
         concrete = {f.name for f in model._meta.concrete_fields}
         instance = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in attrs.items():
@@ -142,7 +152,8 @@ class ValidatedModelSerializer(StrictInputMixin, HiddenFieldsMixin, serializers.
         return m2m
 
     def create(self, validated_data):
-        instance = self.Meta.model()
+        model: type[models.Model] = self.Meta.model
+        instance = model()
         m2m = self.split(instance, validated_data)
         self.prepare_instance(instance, validated_data)
         return records.save(

@@ -29,7 +29,9 @@ class ContractSerializer(ValidatedModelSerializer):
 
     countries = CountryCodes(many=True)
     services = ServiceCodes(many=True)
-    parent = VisibleRelatedField(
+    # The serializer's metaclass takes declared fields out of the class namespace, so this does
+    # not replace Field.parent (the serializer a field is bound to); mypy sees only the name.
+    parent = VisibleRelatedField(  # type: ignore[assignment]
         access.contracts,
         queryset=m.Contract.objects.all(),
         required=False,

@@ -2,14 +2,19 @@
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -33,24 +38,37 @@ def _matches(header: str, etag: str) -> bool:
     return "*" in candidates or etag in candidates
 
 
-class RegistryMixin:
+# Type checkers see the views the mixins go into; at run time they are plain mixins.
+if TYPE_CHECKING:
+    _GenericViewBase = generics.GenericAPIView
+
+    class _ListViewBase(mixins.ListModelMixin, generics.GenericAPIView): ...
+else:
+    _GenericViewBase = _ListViewBase = object
+
+
+class RegistryMixin(_GenericViewBase):
     """Declare `queryset_fn` (a registry.access function), `serializer_class`, `filterset_class`,
     `read_roles`, `write_roles` and `write_rule`; the rest is shared."""
 
-    parser_classes = [StrictJSONParser]  # anything else answers 415
-    queryset_fn = None
+    parser_classes: Sequence[type[BaseParser]] = [StrictJSONParser]  # anything else answers 415
+    queryset_fn: Callable[[access.Viewer], QuerySet[Any]] | None = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
-    read_roles = EVERYONE
-    write_roles = frozenset()
-    write_rule = None
+    read_roles: frozenset[str] = EVERYONE
+    write_roles: frozenset[str] = frozenset()
+    # (viewer, record, data) -> may write
+    write_rule: Callable[[access.Viewer, Any, Any], bool] | None = None
 
     @property
-    def viewer(self):
+    def viewer(self) -> access.Viewer:
         return access.viewer(self.request.user)
 
     def get_queryset(self):
-        queryset = type(self).queryset_fn(self.viewer)
+        queryset_fn = type(self).queryset_fn
+        if queryset_fn is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no queryset_fn")
+        queryset = queryset_fn(self.viewer)
         return queryset.select_related(*self.select_related).prefetch_related(
             *self.prefetch_related
         )
@@ -142,11 +160,11 @@ class ReadOnlyRegistryViewSet(RegistryMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class StreamingExportMixin:
+class StreamingExportMixin(_ListViewBase):
     """`?format=csv|ndjson` on a list streams the whole filtered set through `exports`
     ({format: (generator over a queryset, content type)}), unpaginated, in constant memory."""
 
-    exports: dict = {}
+    exports: Mapping[str, tuple[Callable[[QuerySet[Any]], Iterable[bytes]], str]] = {}
     export_name = "export"
 
     @extend_schema(

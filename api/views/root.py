@@ -5,11 +5,13 @@ and from the router's registry, by the same test RolePermission applies to each 
 root cannot promise what the resource refuses, nor leave out what it allows.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.routers import BaseRouter
 from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
@@ -78,10 +80,12 @@ class ApiRootView(APIView):
     other views: (name, URL name, view class, roles per method or None)."""
 
     read_roles = EVERYONE
-    router = None
+    router: BaseRouter | None = None
     endpoints: tuple = ()
 
     def entries(self):
+        if self.router is None:
+            raise ImproperlyConfigured("ApiRootView.as_view() needs the router")
         for prefix, viewset, basename in self.router.registry:
             yield prefix, f"api:{basename}-list", viewset, None
         yield from self.endpoints

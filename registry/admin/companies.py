@@ -21,7 +21,8 @@ class ConfirmSimilarNameForm(forms.ModelForm):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self.instance.confirm_similar_name = cleaned.get("confirm_similar_name", False)
         return cleaned
 
@@ -37,14 +38,14 @@ class LicenceInline(admin.TabularInline):
 
     model = Licence
     extra = 0
-    fields = [
+    fields = (
         "number_link",
         "authority",
         "state",
         "valid_from",
         "valid_until",
         "weapons_authorised",
-    ]
+    )
     readonly_fields = fields
     can_delete = False
     show_change_link = True

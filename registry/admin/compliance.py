@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from registry import access
@@ -82,7 +83,7 @@ class FindingAdmin(ReadOnlyMixin, AccessAdmin):
             "title": "Waive findings",
             "findings": queryset,
             "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/registry/finding/waive.html", context)
 

@@ -18,7 +18,7 @@ from .base import ServiceWritesAdmin
 class LicenceEventInline(admin.TabularInline):
     model = LicenceEvent
     extra = 0
-    fields = ["at", "action", "from_state", "to_state", "actor_label", "reason", "valid_until"]
+    fields = ("at", "action", "from_state", "to_state", "actor_label", "reason", "valid_until")
     readonly_fields = fields
     can_delete = False
 

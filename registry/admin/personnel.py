@@ -30,7 +30,8 @@ class PersonForm(forms.ModelForm):
         fields = ["full_name", "date_of_birth", "nationality"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         country, number = data.get("identity_document_country"), data.get(SECRET_FIELD)
         needed = self.instance.pk is None or bool(number) or bool(country)
         if needed and not (country and number):

@@ -25,7 +25,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["=object_id", "=actor_label", "=request_id", "event"]
     date_hierarchy = "at"
     show_full_result_count = False
-    fields = [
+    fields = (
         "seq",
         "at",
         "actor",
@@ -42,7 +42,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "prev_hash",
         "hash",
         "signature",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -135,7 +135,7 @@ def check(expect=(), using=None) -> dict:
 def _compare(expectations, head_seq, using) -> list[str]:
     problems = []
     wanted = sorted({seq for seq, _, _ in expectations if 0 < seq <= head_seq})
-    found = {}
+    found: dict[int, str] = {}
     for i in range(0, len(wanted), 1000):
         found.update(
             AuditEntry.objects.using(using)

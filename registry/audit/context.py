@@ -101,5 +101,6 @@ def install_command_hook() -> None:
         with audit_context(actor=actor, channel=channel, request_id=outer.request_id):
             return original(self, *args, **options)
 
-    execute._audit_hooked = True
-    BaseCommand.execute = execute
+    # mypy types neither attributes set on a function nor a method patched on its class.
+    execute._audit_hooked = True  # type: ignore[attr-defined]
+    BaseCommand.execute = execute  # type: ignore[method-assign]

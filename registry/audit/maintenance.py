@@ -27,5 +27,6 @@ def allow_flush() -> None:
     def execute_sql_flush(self, sql_list):
         return original(self, [SET_MAINTENANCE, *sql_list])
 
-    execute_sql_flush._audit_maintenance = True
-    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    # mypy types neither attributes set on a function nor a method patched on its class.
+    execute_sql_flush._audit_maintenance = True  # type: ignore[attr-defined]
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]

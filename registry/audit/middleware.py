@@ -42,7 +42,7 @@ class AuditMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in SAFE_METHODS or getattr(view_func, "_non_atomic_requests", ()):
+        if request.method in SAFE_METHODS or getattr(view_func, "_non_atomic_requests", None):
             return None
         if transaction.get_connection().settings_dict.get("ATOMIC_REQUESTS"):
             return None  # Django wraps the view itself

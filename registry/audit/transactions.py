@@ -58,17 +58,18 @@ def is_retryable(exc: BaseException) -> bool:
     """True for a deadlock or serialization failure (PostgreSQL) or a locked database (SQLite),
     as raised by Django (a django.db.OperationalError caused by the driver's error)."""
     seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if _PG_RETRYABLE and isinstance(exc, _PG_RETRYABLE):
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if _PG_RETRYABLE and isinstance(error, _PG_RETRYABLE):
             return True
-        if getattr(exc, "sqlstate", None) in RETRY_SQLSTATES:
+        if getattr(error, "sqlstate", None) in RETRY_SQLSTATES:
             return True
-        if isinstance(exc, sqlite3.OperationalError | OperationalError) and (
-            "database is locked" in str(exc)
+        if isinstance(error, sqlite3.OperationalError | OperationalError) and (
+            "database is locked" in str(error)
         ):
             return True
-        exc = exc.__cause__
+        error = error.__cause__
     return False
 
 

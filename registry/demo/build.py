@@ -112,7 +112,7 @@ class Builder:
         """A licence and its event history. `history` is [(action, day offset, reason), ...]
         starting from `applied`; the final state follows from it."""
         authority = self.companies[company]["authority"]
-        state = LicenceState.APPLIED
+        state: str = LicenceState.APPLIED
         events = []
         for action, offset, reason, *new_until in history:
             sources, target = TRANSITIONS[action]

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -13,7 +14,7 @@ from registry.audit import recorder as audit
 from registry.audit.models import Action as AuditAction
 from registry.compliance import run_compliance
 from registry.errors import DomainError
-from registry.models import Profile
+from registry.models import Person, Profile
 from registry.roles import apply_role_group
 
 
@@ -68,9 +69,11 @@ def load_demo(path, today: dt.date | None = None) -> int:
         m2m_rows: dict = {}
         for row, obj in zip(rows, serializers.deserialize("python", rows), strict=True):
             instance = obj.object
-            if "identity_document" in row:
+            if "identity_document" in row:  # the builder gives it to people only
+                assert isinstance(instance, Person), row["model"]
                 instance.set_identity_document(*row["identity_document"])
-            if "demo_password" in row:
+            if "demo_password" in row:  # and this to users only
+                assert isinstance(instance, AbstractBaseUser), row["model"]
                 instance.set_password(row["demo_password"])
             by_model.setdefault(type(instance), []).append(instance)
             for name, values in (obj.m2m_data or {}).items():

@@ -4,6 +4,9 @@ Day offsets are relative to the anchor (0 = the day the demo is loaded). README.
 scenarios; keep both in step.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from registry.choices import (
     ClientKind,
     ContractStatus,
@@ -82,14 +85,15 @@ def _reference(b):
             {"name": name, "kind": kind, "mission": mission_pk, "country": country},
         )
         b.clients[key] = {"pk": pk, "mission": mission_pk, "country": country, "seq": 0}
-    for code, name, kind, issuer in [
+    for code, name, standard_kind, issuer in [
         ("icoc", "International Code of Conduct for Private Security Service Providers", StandardKind.CODE_OF_CONDUCT, "ICoCA"),
         ("psc1", "ANSI/ASIS PSC.1 Management System for Quality of Private Security Company Operations", StandardKind.MANAGEMENT_STANDARD, "ASIS International / ANSI"),
         ("iso18788", "ISO 18788 Management system for private security operations", StandardKind.MANAGEMENT_STANDARD, "ISO"),
         ("iso28007", "ISO 28007 Private maritime security companies providing armed guards on board ships", StandardKind.MANAGEMENT_STANDARD, "ISO"),
     ]:  # fmt: skip
         b.standards[code] = b.add(
-            "registry.conductstandard", {"code": code, "name": name, "kind": kind, "issuer": issuer}
+            "registry.conductstandard",
+            {"code": code, "name": name, "kind": standard_kind, "issuer": issuer},
         )
     b.user("regulator", "Wanjiru", "Kamau")
     b.user("mission", "Amara", "Diallo")
@@ -303,7 +307,9 @@ def _people(b):
     clean = {"outcome": VettingOutcome.CLEARED}
     both = [TrainingKind.USE_OF_FORCE, TrainingKind.HUMAN_RIGHTS]
     # (name, nationality, document, company, contract, role, armed, origin, vetting flags or None, trainings)
-    people = [
+    people: list[
+        tuple[str, str, str, str, int, str, bool, str, Mapping[str, Any] | None, Sequence[str]]
+    ] = [
         ("Thomas Ashworth", "GB", "GB-533104877", "harbourline_ke", hsk, "Team leader", True, PersonnelOrigin.INTERNATIONAL, clean, both),
         ("Fiona McLeish", "GB", "GB-540092214", "harbourline_ke", hsk, "Operations manager", False, PersonnelOrigin.INTERNATIONAL, clean, both),
         ("Joseph Okello", "UG", "UG-B1220934", "harbourline_ke", hsk, "Escort driver", True, PersonnelOrigin.THIRD_COUNTRY, clean, both),

@@ -1,16 +1,24 @@
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from registry.validators import validate_no_control_characters
 
+# Type checkers see the model the mixin goes into; at run time it is a plain mixin.
+if TYPE_CHECKING:
+    _ModelBase = models.Model
+else:
+    _ModelBase = object
 
-class CleanTextMixin:
+
+class CleanTextMixin(_ModelBase):
     """Text fields refuse control characters (NUL and the like; tab and line breaks only in
     multi-line TextFields): checked in clean_fields(), so every door that validates the model
     (the write service, the API's serializers, the pages' and the admin's forms) refuses them."""
 
     def clean_fields(self, exclude=None):
-        errors = {}
+        errors: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as exc:

@@ -113,6 +113,8 @@ class Company(TimeStampedModel):
 
     # Set by a writer who saw the look-alike warning and confirms the name (registry.names).
     confirm_similar_name = False
+    # The name as loaded from the database (from_db); absent on a new instance.
+    _loaded_name: str | None
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -159,6 +161,8 @@ class CompanyAlias(CleanTextMixin, models.Model):
         ]
 
     confirm_similar_name = False
+    # The name as loaded from the database (from_db); absent on a new instance.
+    _loaded_name: str | None
 
     def __str__(self):
         return self.name

@@ -95,7 +95,11 @@ class Licence(TimeStampedModel):
     def clean(self):
         super().clean()
         if self.pk and self.state != LicenceState.APPLIED:
-            columns = [self._meta.get_field(n).attname for n in self.FIXED_ONCE_DECIDED]
+            columns = [
+                field.attname
+                for name in self.FIXED_ONCE_DECIDED
+                if isinstance(field := self._meta.get_field(name), models.Field)
+            ]
             stored = Licence.objects.filter(pk=self.pk).values(*columns).first() or {}
             changed = {
                 name: "Fixed once the licence is decided; dates change by renewal."

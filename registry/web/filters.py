@@ -1,6 +1,8 @@
 """The pages' filter forms: the shared filters of registry.filters (names, meaning, validation),
 dressed with the page's widgets and labels. The rows they narrow come from registry.access."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django_filters.widgets import BaseCSVWidget
@@ -49,7 +51,14 @@ class Options(BaseChoiceIterator):
             yield obj.pk, str(obj)
 
 
-class PageFilters:
+# Type checkers see the FilterSet the mixin goes into; at run time it is a plain mixin.
+if TYPE_CHECKING:
+    _FilterSetBase = shared.FilterSet
+else:
+    _FilterSetBase = object
+
+
+class PageFilters(_FilterSetBase):
     """Mixin over a shared FilterSet. `field_order` lists the filters the page offers (set the
     others to None in the class body); `dress(fields)` sets the page's widgets and labels."""
 
@@ -75,8 +84,9 @@ class PageFilters:
 
 
 class ContractFilter(PageFilters, shared.ContractFilters):
-    # API-only filters (ids and a few more) that the page does not offer.
-    company = client = parent = currency = start_after = end_before = None
+    # API-only filters (ids and a few more) that the page does not offer. (None removes a
+    # declared filter in django-filter; mypy sees a filter replaced by None.)
+    company = client = parent = currency = start_after = end_before = None  # type: ignore[assignment]
     field_order = (
         "q",
         "mission",
@@ -93,7 +103,7 @@ class ContractFilter(PageFilters, shared.ContractFilters):
 
     class Meta:
         model = Contract
-        fields = []
+        fields: list[str] = []
         form = FilterForm
 
     def __init__(self, *args, missions, **kwargs):
@@ -132,13 +142,14 @@ class ContractFilter(PageFilters, shared.ContractFilters):
 class RegisterSearch(PageFilters, shared.CompanyFilters):
     """The public register's search box: the API's `q` on companies."""
 
-    country = registering_authority = registration_number = parent = None
-    service = licensed_in = standing = None
+    # The other filters of the API (None removes a declared filter in django-filter).
+    country = registering_authority = registration_number = parent = None  # type: ignore[assignment]
+    service = licensed_in = standing = None  # type: ignore[assignment]
     field_order = ("q",)
 
     class Meta:
         model = Company
-        fields = []
+        fields: list[str] = []
         form = FilterForm
 
     @property

@@ -3,7 +3,7 @@
 from django import forms
 
 from registry.choices import LicenceAction
-from registry.forms import LicenceTransitionForm
+from registry.forms import LicenceTransitionForm, form_field, model_choice_field
 from registry.models import (
     Client,
     Company,
@@ -25,7 +25,10 @@ class LicenceActionForm(AccessibleFormMixin, LicenceTransitionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if LicenceAction.RENEW in dict(self.fields["action"].choices):
+        actions = form_field(self, "action", forms.ChoiceField).choices
+        # django-stubs types the choices getter as all that the setter accepts; the field holds
+        # the (value, label) pairs LicenceTransitionForm set.
+        if LicenceAction.RENEW in dict(actions):  # type: ignore[arg-type]
             self.fields["valid_from"].widget = DateInput()
             self.fields["valid_until"].widget = DateInput()
         else:
@@ -61,7 +64,7 @@ class IncidentForm(AccessibleFormMixin, forms.ModelForm):
 
     def __init__(self, *args, contracts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = contracts.select_related("client")
+        model_choice_field(self, "contract").queryset = contracts.select_related("client")
 
 
 class SanctionForm(AccessibleFormMixin, forms.ModelForm):
@@ -91,9 +94,9 @@ class SanctionForm(AccessibleFormMixin, forms.ModelForm):
             del self.fields["imposed_by_authority"]
         else:
             self.fields["imposed_by_authority"].required = True
-            self.fields[
-                "imposed_by_authority"
-            ].queryset = LicensingAuthority.objects.select_related("country")
+            model_choice_field(
+                self, "imposed_by_authority"
+            ).queryset = LicensingAuthority.objects.select_related("country")
 
 
 class WaiveForm(AccessibleFormMixin, forms.Form):
@@ -142,14 +145,14 @@ class ContractForm(AccessibleFormMixin, forms.ModelForm):
 
     def __init__(self, *args, missions, companies, contracts, company_query="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mission"].queryset = missions
+        model_choice_field(self, "mission").queryset = missions
         self.fields["mission"].required = True
-        self.fields["company"].queryset = companies.only("id", "legal_name")
+        model_choice_field(self, "company").queryset = companies.only("id", "legal_name")
         use_picker(self.fields["company"], companies, company_query)
-        self.fields["client"].queryset = Client.objects.all()
-        self.fields["parent"].queryset = contracts.select_related("client")
-        self.fields["countries"].queryset = Country.objects.all()
-        self.fields["services"].queryset = ServiceCategory.objects.all()
+        model_choice_field(self, "client").queryset = Client.objects.all()
+        model_choice_field(self, "parent").queryset = contracts.select_related("client")
+        model_choice_field(self, "countries").queryset = Country.objects.all()
+        model_choice_field(self, "services").queryset = ServiceCategory.objects.all()
 
 
 class HiringCheckForm(AccessibleFormMixin, forms.Form):
@@ -182,9 +185,9 @@ class HiringCheckForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, companies, missions, company_query="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = companies.only("id", "legal_name")
+        model_choice_field(self, "company").queryset = companies.only("id", "legal_name")
         use_picker(self.fields["company"], companies, company_query)
-        self.fields["mission"].queryset = missions
+        model_choice_field(self, "mission").queryset = missions
 
     def service_kwargs(self) -> dict:
         """The cleaned data as run_hiring_check() keyword arguments."""

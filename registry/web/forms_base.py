@@ -1,9 +1,17 @@
 """Accessible form rendering: errors and help texts are tied to their fields for screen readers."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
+# Type checkers see the form the mixin goes into; at run time it is a plain mixin.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
-class AccessibleFormMixin:
+
+class AccessibleFormMixin(_FormBase):
     """Marks invalid fields with aria-invalid and points aria-describedby at help and errors."""
 
     def __init__(self, *args, **kwargs):
@@ -15,7 +23,8 @@ class AccessibleFormMixin:
         self._describe()
 
     def _describe(self):
-        errors = self._errors or {}
+        # BaseForm's private _errors (None until the form is cleaned) is not in django-stubs.
+        errors = self._errors or {}  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             auto_id = self[name].auto_id
             described = [f"{auto_id}_help"] if field.help_text else []

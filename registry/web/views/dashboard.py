@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -90,7 +91,10 @@ def _count_and_value(contracts, key, empty_label) -> dict:
     currency at a time and starts with that one.
     """
     rows = contracts.values(key, "currency").annotate(n=Count("id"), value=Sum("value"))
-    counts, values, used = defaultdict(int), defaultdict(dict), defaultdict(int)
+    # Labels are the values of `key` (or `empty_label`); values are {currency: {label: sum}}.
+    counts: defaultdict[Any, int] = defaultdict(int)
+    values: defaultdict[str, dict[Any, float]] = defaultdict(dict)
+    used: defaultdict[str, int] = defaultdict(int)
     for row in rows:
         label = row[key] if row[key] is not None else empty_label
         counts[label] += row["n"]

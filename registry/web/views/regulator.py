@@ -1,6 +1,7 @@
 """Regulator pages: the work queue, licence actions, incidents, sanctions and waivers."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,7 +56,7 @@ def queue(request):
         .select_related("company", "country")
         .order_by("occurred_on", "id"),
     }
-    context = {
+    context: dict[str, Any] = {
         name: {"rows": list(qs[:QUEUE_LIMIT]), "total": qs.count()} for name, qs in sections.items()
     }
     context.update(horizon=horizon, limit=QUEUE_LIMIT)
