@@ -21,7 +21,7 @@ else:
 
 class _SettingsRate(_ThrottleBase):
     def get_rate(self):
-        return throttle_rate(self.scope)
+        return throttle_rate(self.scope or "")
 
     def get_ident(self, request):
         return client_ip(request)

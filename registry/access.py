@@ -46,6 +46,8 @@ from registry.models import (
     Training,
     Vetting,
 )
+from registry.models.contracts import ContractQuerySet
+from registry.models.oversight import SanctionQuerySet
 
 PUBLIC = "public"
 # Incidents in these states are investigation material: regulators, auditors and admins only.
@@ -167,7 +169,7 @@ def contracts(who) -> QuerySet:
     return Contract.objects.none()
 
 
-def coordination_contracts(who) -> QuerySet:
+def coordination_contracts(who) -> ContractQuerySet:
     """Contracts the caller may see as a coordination summary (who, where, what, when, status)."""
     v = _as_viewer(who)
     if v.is_public:
@@ -208,7 +210,7 @@ def hiring_checks(who) -> QuerySet:
 # --- Oversight ------------------------------------------------------------------------------
 
 
-def sanctions(who) -> QuerySet:
+def sanctions(who) -> SanctionQuerySet:
     v = _as_viewer(who)
     return Sanction.objects.none() if v.is_public else Sanction.objects.all()
 

@@ -117,15 +117,16 @@ def sync_role_groups(**kwargs) -> None:
         )
     }
     for role, codenames in wanted.items():
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
+        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[Role(role)])
         # A model of a later migration than the one migrated to has no permission row yet.
         group.permissions.set([perms[c] for c in codenames if c in perms])
 
 
-def apply_role_group(user, role: str) -> None:
+def apply_role_group(user, role: Role | str) -> None:
     """Put the user in their role's group and out of the other role groups."""
     others = [name for r, name in ROLE_GROUP_NAMES.items() if r != role]
     user.groups.remove(*Group.objects.filter(name__in=others))
-    if role in ROLE_GROUP_NAMES:
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
+    name = ROLE_GROUP_NAMES.get(Role(role)) if role in Role.values else None
+    if name is not None:
+        group, _ = Group.objects.get_or_create(name=name)
         user.groups.add(group)

@@ -152,7 +152,8 @@ class HiringCheckSerializer(serializers.ModelSerializer):
         data["findings"] = access.hiring_findings(getattr(request, "user", None), instance)
         return data
 
-    def get_personnel(self, obj) -> PersonnelByOriginSerializer:
+    @extend_schema_field(PersonnelByOriginSerializer)
+    def get_personnel(self, obj) -> dict[str, int]:
         return {
             "international": obj.personnel_international,
             "third_country": obj.personnel_third_country,
@@ -166,14 +167,18 @@ class RuleSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     subject = serializers.ChoiceField(choices=["company", "hire", "personnel"])
     title = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named "source", not Field.source
     explanation = serializers.CharField()
 
 
 class StatusLicenceSerializer(serializers.ModelSerializer):
     authority_name = serializers.CharField(source="authority.name", read_only=True)
-    countries = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    services = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    countries: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    services: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = m.Licence

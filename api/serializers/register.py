@@ -26,7 +26,7 @@ class AuthoritySerializer(ValidatedModelSerializer):
 class CompanySerializer(ValidatedModelSerializer):
     home_country = CountryCodes()
     services = ServiceCodes(many=True, required=False)
-    aliases = serializers.SlugRelatedField(
+    aliases: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True, help_text="Trading names."
     )
     standing = serializers.ChoiceField(

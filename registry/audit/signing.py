@@ -20,7 +20,7 @@ from django.conf import settings
 ENTRY_TYPE = "pmsc-registry/audit-entry"
 CHECKPOINT_TYPE = "pmsc-registry/audit-checkpoint"
 # Public on purpose (it is in the source): DEBUG only; settings refuse to start without a real key.
-DEVELOPMENT_KEY = base64.b64encode(
+DEVELOPMENT_KEY: str = base64.b64encode(
     hashlib.sha256(b"pmsc-registry development audit signing key").digest()
 ).decode()
 

@@ -149,8 +149,8 @@ class CompanyFacts:
     crews: list[Crew] = field(default_factory=list)
 
 
-def _by(rows, key) -> defaultdict[object, list]:
-    grouped = defaultdict(list)
+def _by(rows, key) -> defaultdict[int, list]:
+    grouped: defaultdict[int, list] = defaultdict(list)
     for row in rows:
         grouped[key(row)].append(row)
     return grouped
@@ -162,7 +162,7 @@ def _by_company(rows) -> defaultdict[int, list]:
 
 def _linked_ids(pairs) -> defaultdict[int, set]:
     """{owner id: target ids} from the (owner id, target id) rows of a many-to-many table."""
-    linked = defaultdict(set)
+    linked: defaultdict[int, set] = defaultdict(set)
     for owner_id, target_id in pairs:
         linked[owner_id].add(target_id)
     return linked

@@ -39,8 +39,8 @@ def run_compliance(
     if company_ids is not None:
         companies = companies.filter(id__in=list(company_ids))
     ids = list(companies.values_list("id", flat=True))
-    summary = Counter()
-    standings = Counter()
+    summary: Counter[str] = Counter()
+    standings: Counter[str] = Counter()
     done = 0
     for batch in chunks(ids, batch_size):
         # Each batch is one transaction, retried whole after a deadlock; it counts into
@@ -66,7 +66,8 @@ def _locked_batch(batch, on, cause) -> tuple[Counter, Counter]:
     """One batch in its own transaction. The chain lock comes first and `now` after it: every
     write that committed before (a licence transition re-checking its company, say) is older, so
     the batch never stamps a finding as last seen before it was first seen."""
-    summary, standings = Counter(), Counter()
+    summary: Counter[str] = Counter()
+    standings: Counter[str] = Counter()
     with transaction.atomic():
         lock_chain()
         _run_batch(batch, on, timezone.now(), summary, standings, cause)

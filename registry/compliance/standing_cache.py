@@ -40,7 +40,9 @@ def write_standing(
     StandingChange with the reasons of the moment and what caused it, and an audit entry per
     row. A fixed number of queries whatever the batch size. Returns {company id: standing}.
     """
-    standings = {cid: standing_of(r.severity for r in rs) for cid, rs in results.items()}
+    standings: dict[int, str] = {
+        cid: standing_of(r.severity for r in rs) for cid, rs in results.items()
+    }
     if not standings:
         return standings
     now = now or timezone.now()

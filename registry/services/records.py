@@ -122,15 +122,16 @@ def writes():
     companies: set[int] = set()
     whats: list[str] = []
     token = _pending.set((companies, whats))
+    pending = True
     try:
         with write_transaction():
             yield
             _pending.reset(token)
-            token = None
+            pending = False
             if companies:
                 run_compliance(sorted(companies), cause=_cause(whats))
     finally:
-        if token is not None:
+        if pending:
             _pending.reset(token)
 
 

@@ -11,6 +11,7 @@ from registry.choices import (
     SanctionScope,
 )
 from registry.choices import Severity as S
+from registry.models import Certification
 
 from ..base import COMPANY, Audience, Hit, Reads, rule, years_before
 
@@ -134,7 +135,7 @@ CERT_EXPIRED = rule(
 @CERT_EXPIRED.check(COMPANY)
 def _cert_expired(facts, on):
     renewed = {c.standard_id for c in facts.certifications if c.expires_on >= on}
-    lapsed = {}
+    lapsed: dict[int, Certification] = {}
     for cert in facts.certifications:
         if cert.expires_on < on and cert.standard_id not in renewed:
             newest = lapsed.get(cert.standard_id)

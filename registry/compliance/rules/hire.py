@@ -90,7 +90,8 @@ LIC_PERIOD = rule(
 
 @LIC_PERIOD.check(HIRE)
 def _lic_period(h, on):
-    gaps, spans = [], set()
+    gaps: list[tuple[str, str | None]] = []
+    spans: set[str] = set()
     for c, s, lvs in _covered(h, on):
         if not any(lv.licence.valid_from <= h.start <= lv.licence.valid_until for lv in lvs):
             gaps.append((c, s))
@@ -121,7 +122,8 @@ LIC_RENEWAL = rule(
 
 @LIC_RENEWAL.check(HIRE)
 def _lic_renewal(h, on):
-    gaps, expiries = [], set()
+    gaps: list[tuple[str, str | None]] = []
+    expiries: set[str] = set()
     for c, s, lvs in _covered(h, on):
         started = [lv for lv in lvs if lv.licence.valid_from <= h.start <= lv.licence.valid_until]
         if started and not any(lv.licence.valid_until >= h.end for lv in started):
@@ -223,7 +225,7 @@ def _arm_cap(h, on):
     """
     if not (h.armed and h.armed_personnel):
         return
-    over = {}  # licence pk -> (licence, concurrent armed, those contracts, countries)
+    over: dict[int, tuple] = {}  # licence pk -> (licence, concurrent armed, contracts, countries)
     for c in h.countries:
         armed = [lv for lv in _for_services(h, on, c) if lv.licence.weapons_authorised]
         if not armed or any(lv.licence.max_armed_personnel is None for lv in armed):

@@ -165,7 +165,8 @@ def _per_affiliation(crew, on):
     local = crew.local
     if crew.contract_id is None or not local:
         return
-    counts, names = {}, {}
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
     for m in local:
         party = (m.latest_vetting.conflict_affiliation if m.latest_vetting else "").strip()
         if party:
