@@ -6,9 +6,13 @@ Declaring a rule registers it; registry.compliance imports every rule module rig
 one, so the catalogue is complete as soon as the package is imported.
 """
 
-from collections.abc import Callable, Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 COMPANY, HIRE, PERSONNEL = "company", "hire", "personnel"
 SUBJECTS = (COMPANY, HIRE, PERSONNEL)
@@ -69,6 +73,11 @@ class Hit:
     person_id: int | None = None
 
 
+# A rule's check for one kind of subject: (company facts, an engagement or a crew; the day)
+# to the hits.
+Check = Callable[[Any, dt.date], Iterable[Hit]]
+
+
 @dataclass(eq=False)
 class Rule:
     code: str
@@ -79,21 +88,21 @@ class Rule:
     title: str
     source: str
     explanation: str
-    checks: dict[str, Callable[..., Iterable[Hit]]] = field(default_factory=dict, repr=False)
+    checks: dict[str, Check] = field(default_factory=dict, repr=False)
 
-    def check(self, subject: str):
+    def check(self, subject: str) -> Callable[[Check], Check]:
         """Register the evaluation of this rule for one kind of subject (decorator)."""
         if subject not in SUBJECTS:
             raise ValueError(f"Unknown subject {subject!r}")
 
-        def register(fn):
+        def register(fn: Check) -> Check:
             self.checks[subject] = fn
             _by_subject.clear()
             return fn
 
         return register
 
-    def evaluate(self, subject: str, target, on) -> list[Hit]:
+    def evaluate(self, subject: str, target: object, on: dt.date) -> list[Hit]:
         fn = self.checks.get(subject)
         return list(fn(target, on)) if fn else []
 
@@ -161,13 +170,13 @@ def rule_codes(audience: Audience) -> list[str]:
     return [r.code for r in _rules.values() if r.audience == audience]
 
 
-def years_before(day, years: int):
+def years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
 
 
-def chunks(items: list, size: int):
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]

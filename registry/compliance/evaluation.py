@@ -5,6 +5,7 @@ no longer blocks or warns.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from registry.choices import FindingState, Severity
@@ -67,7 +68,7 @@ def hire_results(facts: CompanyFacts, hire: Engagement, on: dt.date) -> list[Res
     return results + stored_blockers(facts)
 
 
-def every_hit(facts: CompanyFacts, on: dt.date):
+def every_hit(facts: CompanyFacts, on: dt.date) -> Iterator[tuple[Rule, Hit]]:
     """(rule, hit) for the company, each of its current contracts and each crew."""
     for rule in rules_for(COMPANY):
         for hit in rule.evaluate(COMPANY, facts, on):

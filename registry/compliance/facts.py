@@ -7,7 +7,11 @@ number of rows.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
 
 from registry.choices import (
     SERIOUS_SEVERITIES,
@@ -87,6 +91,14 @@ class Engagement:
         return f"contract:{self.contract.pk}" if self.contract else f"company:{self.company_id}"
 
     @property
+    def stored(self) -> Contract:
+        """The contract of an engagement loaded from the database (the company's other
+        contracts, subcontracts): only the proposed hire of a hiring check has none."""
+        if self.contract is None:
+            raise ValueError("a proposed hire has no stored contract")
+        return self.contract
+
+    @property
     def contract_id(self) -> int | None:
         return self.contract.pk if self.contract else None
 
@@ -94,7 +106,7 @@ class Engagement:
     def label(self) -> str:
         return f"contract {self.contract.reference}" if self.contract else "the proposed hire"
 
-    def covering(self, on, country: str, service: str | None = None) -> list[LicenceFacts]:
+    def covering(self, on: dt.date, country: str, service: str | None = None) -> list[LicenceFacts]:
         return [
             lv
             for lv in self.licences
@@ -149,20 +161,23 @@ class CompanyFacts:
     crews: list[Crew] = field(default_factory=list)
 
 
-def _by(rows, key) -> defaultdict[int, list]:
-    grouped: defaultdict[int, list] = defaultdict(list)
+R = TypeVar("R")
+
+
+def _by(rows: Iterable[R], key: Callable[[R], int]) -> defaultdict[int, list[R]]:
+    grouped: defaultdict[int, list[R]] = defaultdict(list)
     for row in rows:
         grouped[key(row)].append(row)
     return grouped
 
 
-def _by_company(rows) -> defaultdict[int, list]:
-    return _by(rows, lambda row: row.company_id)
+def _by_company(rows: Iterable[R]) -> defaultdict[int, list[R]]:
+    return _by(rows, lambda row: row.company_id)  # type: ignore[attr-defined]  # every R has one
 
 
-def _linked_ids(pairs) -> defaultdict[int, set]:
+def _linked_ids(pairs: Iterable[tuple[int, Any]]) -> defaultdict[int, set[Any]]:
     """{owner id: target ids} from the (owner id, target id) rows of a many-to-many table."""
-    linked: defaultdict[int, set] = defaultdict(set)
+    linked: defaultdict[int, set[Any]] = defaultdict(set)
     for owner_id, target_id in pairs:
         linked[owner_id].add(target_id)
     return linked
@@ -190,7 +205,7 @@ def load_licences(company_ids: list[int]) -> dict[int, list[LicenceFacts]]:
     )
 
 
-def load_company_facts(company_ids, on: dt.date) -> dict[int, CompanyFacts]:
+def load_company_facts(company_ids: Iterable[int], on: dt.date) -> dict[int, CompanyFacts]:
     """Everything the company rules read, for the given companies (10 queries)."""
     ids = list(company_ids)
     companies = Company.objects.filter(id__in=ids)
@@ -237,12 +252,14 @@ def load_company_facts(company_ids, on: dt.date) -> dict[int, CompanyFacts]:
     }
 
 
-def _current_contracts(on: dt.date, **filters):
+def _current_contracts(on: dt.date, **filters: Any) -> QuerySet[Contract]:
     """Planned or active contracts not ended on `on`, matched by `filters`."""
     return Contract.objects.filter(status__in=CURRENT_STATUSES, end__gte=on, **filters)
 
 
-def _countries_and_services(contracts) -> tuple[dict[int, set], dict[int, set]]:
+def _countries_and_services(
+    contracts: QuerySet[Contract],
+) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
     """The countries and the services of these contracts, by contract id (2 queries)."""
     countries = Contract.countries.through.objects.filter(contract__in=contracts)
     services = Contract.services.through.objects.filter(contract__in=contracts)
@@ -252,7 +269,14 @@ def _countries_and_services(contracts) -> tuple[dict[int, set], dict[int, set]]:
     )
 
 
-def _as_engagement(contract, on, countries, services, licences, sanctions) -> Engagement:
+def _as_engagement(
+    contract: Contract,
+    on: dt.date,
+    countries: dict[int, set[str]],
+    services: dict[int, set[str]],
+    licences: dict[int, list[LicenceFacts]],
+    sanctions: dict[int, list[Sanction]],
+) -> Engagement:
     return Engagement(
         company_id=contract.company_id,
         company_name=contract.company.legal_name,
@@ -272,7 +296,10 @@ def _as_engagement(contract, on, countries, services, licences, sanctions) -> En
 
 
 def load_contracts(
-    company_ids: list[int], on: dt.date, licences=None, sanctions=None
+    company_ids: list[int],
+    on: dt.date,
+    licences: dict[int, list[LicenceFacts]] | None = None,
+    sanctions: dict[int, list[Sanction]] | None = None,
 ) -> dict[int, list[Engagement]]:
     """The companies' current (planned or active, not ended) contracts as Hires, with their
     current subcontracts (9 queries). `licences` and `sanctions`: by company id, for the hire
@@ -281,15 +308,12 @@ def load_contracts(
     subcontracts = _current_contracts(on, parent__in=contracts)
     countries, services = _countries_and_services(contracts)
     sub_countries, sub_services = _countries_and_services(subcontracts)
-    subcontracts = list(subcontracts.select_related("company"))
-    sub_licences = load_licences(sorted({s.company_id for s in subcontracts}))
+    subs = list(subcontracts.select_related("company"))
+    sub_licences = load_licences(sorted({s.company_id for s in subs}))
 
     sub_hires = _by(
-        (
-            _as_engagement(s, on, sub_countries, sub_services, sub_licences, {})
-            for s in subcontracts
-        ),
-        lambda h: h.contract.parent_id,
+        (_as_engagement(s, on, sub_countries, sub_services, sub_licences, {}) for s in subs),
+        lambda h: h.stored.parent_id or 0,  # subcontracts all have a parent
     )
     hires = [
         _as_engagement(c, on, countries, services, licences or {}, sanctions or {})
@@ -299,11 +323,11 @@ def load_contracts(
     for group in by_company.values():
         for hire in group:
             hire.others = [h for h in group if h is not hire]
-            hire.subcontracts = sub_hires.get(hire.contract.pk, [])
+            hire.subcontracts = sub_hires.get(hire.stored.pk, [])
     return by_company
 
 
-def load_crews(company_ids, on: dt.date) -> dict[int, list[Crew]]:
+def load_crews(company_ids: Iterable[int], on: dt.date) -> dict[int, list[Crew]]:
     """People currently employed by the companies, grouped by contract (3 queries)."""
     employed = Employment.objects.filter(company_id__in=list(company_ids), start__lte=on).exclude(
         end__lt=on
@@ -314,7 +338,7 @@ def load_crews(company_ids, on: dt.date) -> dict[int, list[Crew]]:
         lambda v: v.person_id,
     )
     trainings = _by(Training.objects.filter(person_id__in=people), lambda t: t.person_id)
-    crews: dict[tuple, Crew] = {}
+    crews: dict[tuple[int, int | None], Crew] = {}
     for e in employed.select_related("person", "contract").order_by("contract_id", "id"):
         crew = crews.get((e.company_id, e.contract_id))
         if crew is None:
@@ -326,7 +350,7 @@ def load_crews(company_ids, on: dt.date) -> dict[int, list[Crew]]:
     return _by_company(crews.values())
 
 
-def load_batch(company_ids, on: dt.date) -> dict[int, CompanyFacts]:
+def load_batch(company_ids: Iterable[int], on: dt.date) -> dict[int, CompanyFacts]:
     """Company facts plus current contracts and crews: what run_compliance checks."""
     facts = load_company_facts(company_ids, on)
     ids = list(facts)

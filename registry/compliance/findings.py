@@ -6,7 +6,10 @@ the findings that are new, touches last_seen of those still present (open or wai
 resolves those whose cause has gone. A resolved finding is history; a recurrence opens a new row.
 """
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Value
@@ -26,8 +29,12 @@ from .standing_cache import write_standing
 
 
 def run_compliance(
-    company_ids=None, on=None, progress=None, batch_size=BATCH_SIZE, cause=None
-) -> dict:
+    company_ids: Iterable[int] | None = None,
+    on: dt.date | None = None,
+    progress: Callable[[int, int], object] | None = None,
+    batch_size: int = BATCH_SIZE,
+    cause: str | None = None,
+) -> dict[str, Any]:
     """Check every company (or the given ones) against the catalogue and keep the findings.
 
     `progress(done, total)` is called after each batch. `cause` names what the run is for in the
@@ -45,7 +52,7 @@ def run_compliance(
     for batch in chunks(ids, batch_size):
         # Each batch is one transaction, retried whole after a deadlock; it counts into
         # `summary` and `standings` only once it has committed.
-        batch_summary, batch_standings = retried(_locked_batch, batch, on, cause)
+        batch_summary, batch_standings = retried(_locked_batch, batch, on, cause)  # type: ignore[no-untyped-call]
         summary.update(batch_summary)
         standings.update(batch_standings)
         done += len(batch)
@@ -62,7 +69,9 @@ def run_compliance(
     }
 
 
-def _locked_batch(batch, on, cause) -> tuple[Counter, Counter]:
+def _locked_batch(
+    batch: Sequence[int], on: dt.date, cause: str | None
+) -> tuple[Counter[str], Counter[str]]:
     """One batch in its own transaction. The chain lock comes first and `now` after it: every
     write that committed before (a licence transition re-checking its company, say) is older, so
     the batch never stamps a finding as last seen before it was first seen."""
@@ -74,7 +83,14 @@ def _locked_batch(batch, on, cause) -> tuple[Counter, Counter]:
     return summary, standings
 
 
-def _run_batch(batch, on, now, summary, standings, cause) -> None:
+def _run_batch(
+    batch: Sequence[int],
+    on: dt.date,
+    now: dt.datetime,
+    summary: Counter[str],
+    standings: Counter[str],
+    cause: str | None,
+) -> None:
     facts = load_batch(batch, on)
     desired: dict[tuple[str, str], tuple[Rule, Hit, int]] = {}
     for cid, f in facts.items():
@@ -140,7 +156,13 @@ def _run_batch(batch, on, now, summary, standings, cause) -> None:
     standings.update(write_standing(results, on, now, cause).values())
 
 
-def _audit_batch(batch, now, new, gone, changed) -> None:
+def _audit_batch(
+    batch: Sequence[int],
+    now: dt.datetime,
+    new: list[Finding],
+    gone: list[Finding],
+    changed: list[tuple[Finding, dict[str, str]]],
+) -> None:
     """Record what the run changed in one bulk write. Bumping last_seen is not recorded: it is
     bookkeeping of every run, and the opening and resolving entries already date each finding."""
     # ignore_conflicts leaves primary keys unset on PostgreSQL: read the rows this run opened.

@@ -5,6 +5,7 @@ does not go through run_compliance() (a waiver, say), and run_compliance() after
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +33,10 @@ def standing_cause(cause: str | None = None) -> str:
 
 
 def write_standing(
-    results: dict[int, list[Result]], on: dt.date, now=None, cause: str | None = None
+    results: dict[int, list[Result]],
+    on: dt.date,
+    now: dt.datetime | None = None,
+    cause: str | None = None,
 ) -> dict[int, str]:
     """Write the standing the results come to, set-based.
 
@@ -81,7 +85,7 @@ def write_standing(
     return standings
 
 
-def _reason_rows(results: list[Result]) -> list[dict]:
+def _reason_rows(results: list[Result]) -> list[dict[str, str]]:
     rows = []
     for r in results:
         row = {"code": r.rule.code, "severity": r.severity, "message": r.message}
@@ -90,7 +94,9 @@ def _reason_rows(results: list[Result]) -> list[dict]:
     return sorted(rows, key=lambda x: (x["code"], x["message"]))
 
 
-def refresh_standing(company_ids, on: dt.date | None = None, cause: str | None = None) -> dict:
+def refresh_standing(
+    company_ids: Iterable[int], on: dt.date | None = None, cause: str | None = None
+) -> dict[int, str]:
     """Recompute the cached Company.standing of these companies, a batch at a time.
 
     `cause` names what changed (e.g. "licence.suspend"); by default the audit context says."""

@@ -1,5 +1,6 @@
 """Waivers: a person accepts an open finding, in writing; it no longer blocks or warns."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from registry.models import Finding
 from .standing_cache import refresh_standing
 
 
-def waive_finding(finding: Finding, *, user, justification: str) -> Finding:
+def waive_finding(finding: Finding, *, user: User, justification: str) -> Finding:
     """Waive an open finding, naming who and why. A waived finding no longer blocks or warns."""
     justification = (justification or "").strip()
     if not justification:

@@ -88,16 +88,16 @@ def _coordination(hire: Engagement, facts, on: dt.date) -> dict:
     return {
         "overlapping_contracts": [
             {
-                "contract": o.contract.pk,
-                "reference": o.contract.reference,
+                "contract": o.stored.pk,
+                "reference": o.stored.reference,
                 "company": o.company_name,
-                "client": str(o.contract.client),
-                "mission": str(o.contract.mission) if o.contract.mission_id else None,
+                "client": str(o.stored.client),
+                "mission": str(o.stored.mission) if o.stored.mission_id else None,
                 "countries": list(o.countries),
                 "services": list(o.services),
-                "start": _iso(o.contract.start),
+                "start": _iso(o.stored.start),
                 "end": _iso(o.end),
-                "status": o.contract.status,
+                "status": o.stored.status,
             }
             for o in overlapping(hire)
         ],

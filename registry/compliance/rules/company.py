@@ -1,6 +1,7 @@
 """Rules about a company as a whole (subject: company)."""
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.conf import settings
 
@@ -11,9 +12,10 @@ from registry.choices import (
     SanctionScope,
 )
 from registry.choices import Severity as S
-from registry.models import Certification
+from registry.models import Certification, Sanction
 
 from ..base import COMPANY, Audience, Hit, Reads, rule, years_before
+from ..facts import CompanyFacts
 
 LIC_NONE = rule(
     "LIC-NONE",
@@ -30,7 +32,7 @@ LIC_NONE = rule(
 
 
 @LIC_NONE.check(COMPANY)
-def _lic_none(facts, on):
+def _lic_none(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     licences = [lv.licence for lv in facts.licences]
     if any(lic.is_active_on(on) for lic in licences):
         return
@@ -60,7 +62,7 @@ LIC_EXPIRING = rule(
 
 
 @LIC_EXPIRING.check(COMPANY)
-def _lic_expiring(facts, on):
+def _lic_expiring(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     horizon = on + dt.timedelta(days=settings.LICENCE_EXPIRY_WARNING_DAYS)
     for lv in facts.licences:
         lic = lv.licence
@@ -86,7 +88,7 @@ INS_EXPIRED = rule(
 
 
 @INS_EXPIRED.check(COMPANY)
-def _ins_expired(facts, on):
+def _ins_expired(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     company = facts.company
     if company.insurance_in_force(on):
         return
@@ -113,7 +115,7 @@ COC_NONE = rule(
 
 
 @COC_NONE.check(COMPANY)
-def _coc_none(facts, on):
+def _coc_none(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     if not any(a.in_force_on(on) for a in facts.adherences):
         yield Hit(f"company:{facts.company.pk}", "No code of conduct is signed and in force.")
 
@@ -133,7 +135,7 @@ CERT_EXPIRED = rule(
 
 
 @CERT_EXPIRED.check(COMPANY)
-def _cert_expired(facts, on):
+def _cert_expired(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     renewed = {c.standard_id for c in facts.certifications if c.expires_on >= on}
     lapsed: dict[int, Certification] = {}
     for cert in facts.certifications:
@@ -164,7 +166,7 @@ SAN_DEBARRED = rule(
 )
 
 
-def sanction_label(s) -> str:
+def sanction_label(s: Sanction) -> str:
     scope = s.get_scope_display().lower()
     if s.scope == SanctionScope.COUNTRY:
         scope = f"in {s.scope_country_id}"
@@ -175,7 +177,7 @@ def sanction_label(s) -> str:
 
 
 @SAN_DEBARRED.check(COMPANY)
-def _san_debarred_company(facts, on):
+def _san_debarred_company(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     for s in facts.sanctions:
         if (
             s.kind in EXCLUDING_SANCTIONS
@@ -202,7 +204,7 @@ SAN_OTHER = rule(
 
 
 @SAN_OTHER.check(COMPANY)
-def _san_other(facts, on):
+def _san_other(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     since = years_before(on, 1)
     debarred = {h.key for h in _san_debarred_company(facts, on)}
     for s in facts.sanctions:
@@ -224,7 +226,7 @@ INC_OPEN_SERIOUS = rule(
 
 
 @INC_OPEN_SERIOUS.check(COMPANY)
-def _inc_open(facts, on):
+def _inc_open(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     for inc in facts.serious_incidents:
         if inc.status in (IncidentStatus.REPORTED, IncidentStatus.UNDER_INVESTIGATION):
             yield Hit(
@@ -248,7 +250,7 @@ INC_SUBSTANTIATED = rule(
 
 
 @INC_SUBSTANTIATED.check(COMPANY)
-def _inc_substantiated(facts, on):
+def _inc_substantiated(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     since = years_before(on, 3)
     for inc in facts.serious_incidents:
         if inc.status == IncidentStatus.SUBSTANTIATED and since <= inc.occurred_on <= on:
@@ -273,7 +275,7 @@ CTR_TERMINATED_CAUSE = rule(
 
 
 @CTR_TERMINATED_CAUSE.check(COMPANY)
-def _ctr_terminated(facts, on):
+def _ctr_terminated(facts: CompanyFacts, on: dt.date) -> Iterator[Hit]:
     since = years_before(on, 3)
     for c in facts.terminated_for_cause:
         if since <= c.end:

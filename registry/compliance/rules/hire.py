@@ -5,29 +5,32 @@ that began under an earlier licence is judged on the period still ahead of it.
 """
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 
 from registry.choices import EXCLUDING_SANCTIONS, SanctionScope
 from registry.choices import Severity as S
+from registry.models import Licence, Sanction
 
 from ..base import HIRE, Audience, Hit, Reads, rule
+from ..facts import Engagement, LicenceFacts
 from .company import SAN_DEBARRED, sanction_label
 
 
-def _pairs(h):
+def _pairs(h: Engagement) -> list[tuple[str, str]]:
     return [(c, s) for c in h.countries for s in h.services]
 
 
-def _covered(h, on):
+def _covered(h: Engagement, on: dt.date) -> list[tuple[str, str, list[LicenceFacts]]]:
     """(country, service, covering licences) for every pair some usable licence covers."""
     return [(c, s, lvs) for c, s in _pairs(h) if (lvs := h.covering(on, c, s))]
 
 
-def _for_services(h, on, country):
+def _for_services(h: Engagement, on: dt.date, country: str) -> list[LicenceFacts]:
     """Usable licences covering `country` and at least one requested service."""
     return [lv for lv in h.covering(on, country) if lv.services & set(h.services)]
 
 
-def _gaps(pairs) -> str:
+def _gaps(pairs: Iterable[tuple[str, str | None]]) -> str:
     return ", ".join(f"{s} in {c}" for c, s in pairs)
 
 
@@ -44,7 +47,7 @@ LIC_COUNTRY = rule(
 
 
 @LIC_COUNTRY.check(HIRE)
-def _lic_country(h, on):
+def _lic_country(h: Engagement, on: dt.date) -> Iterator[Hit]:
     missing = [c for c in h.countries if not h.covering(on, c)]
     if missing:
         yield Hit(
@@ -70,7 +73,7 @@ LIC_SERVICE = rule(
 
 
 @LIC_SERVICE.check(HIRE)
-def _lic_service(h, on):
+def _lic_service(h: Engagement, on: dt.date) -> Iterator[Hit]:
     gaps = [(c, s) for c, s in _pairs(h) if h.covering(on, c) and not h.covering(on, c, s)]
     if gaps:
         yield Hit(h.key, f"No active licence covers {_gaps(gaps)}.", h.contract_id)
@@ -89,7 +92,7 @@ LIC_PERIOD = rule(
 
 
 @LIC_PERIOD.check(HIRE)
-def _lic_period(h, on):
+def _lic_period(h: Engagement, on: dt.date) -> Iterator[Hit]:
     gaps: list[tuple[str, str | None]] = []
     spans: set[str] = set()
     for c, s, lvs in _covered(h, on):
@@ -121,7 +124,7 @@ LIC_RENEWAL = rule(
 
 
 @LIC_RENEWAL.check(HIRE)
-def _lic_renewal(h, on):
+def _lic_renewal(h: Engagement, on: dt.date) -> Iterator[Hit]:
     gaps: list[tuple[str, str | None]] = []
     expiries: set[str] = set()
     for c, s, lvs in _covered(h, on):
@@ -153,7 +156,7 @@ ARM_NOT_AUTHORISED = rule(
 
 
 @ARM_NOT_AUTHORISED.check(HIRE)
-def _arm_not_authorised(h, on):
+def _arm_not_authorised(h: Engagement, on: dt.date) -> Iterator[Hit]:
     if not h.armed:
         return
     unarmed = [
@@ -185,7 +188,7 @@ ARM_CAP = rule(
 )
 
 
-def _concurrent_armed(h, lv) -> tuple[int, list]:
+def _concurrent_armed(h: Engagement, lv: LicenceFacts) -> tuple[int, list[Engagement]]:
     """The armed personnel of the company's other current contracts in a country of licence
     `lv` at the busiest day of the hire's period, and those contracts.
 
@@ -195,7 +198,7 @@ def _concurrent_armed(h, lv) -> tuple[int, list]:
     spans = []
     for o in h.others:
         if o.armed and o.armed_personnel and lv.countries.intersection(o.countries):
-            start, end = max(o.contract.start, h.start), min(o.end, h.end)
+            start, end = max(o.stored.start, h.start), min(o.end, h.end)
             if start <= end:
                 spans.append((start, end, o))
     # Sweep the days where the count changes: a contract counts from its start to its end,
@@ -210,11 +213,11 @@ def _concurrent_armed(h, lv) -> tuple[int, list]:
         if running > peak:
             peak, peak_day = running, day
     at_peak = [o for s, e, o in spans if peak_day is not None and s <= peak_day <= e]
-    return peak, sorted(at_peak, key=lambda o: o.contract.reference)
+    return peak, sorted(at_peak, key=lambda o: o.stored.reference)
 
 
 @ARM_CAP.check(HIRE)
-def _arm_cap(h, on):
+def _arm_cap(h: Engagement, on: dt.date) -> Iterator[Hit]:
     """Over the cap when, in a country of the hire, even the covering licence with the most room
     cannot take the hire's armed personnel beside those of the company's concurrent contracts
     in that licence's countries. A licence without a cap covering the country leaves it
@@ -225,17 +228,19 @@ def _arm_cap(h, on):
     """
     if not (h.armed and h.armed_personnel):
         return
-    over: dict[int, tuple] = {}  # licence pk -> (licence, concurrent armed, contracts, countries)
+    # licence pk -> (licence, concurrent armed, those contracts, countries over the cap)
+    over: dict[int, tuple[Licence, int, list[Engagement], list[str]]] = {}
     for c in h.countries:
         armed = [lv for lv in _for_services(h, on, c) if lv.licence.weapons_authorised]
-        if not armed or any(lv.licence.max_armed_personnel is None for lv in armed):
+        caps = {lv.licence.pk: lv.licence.max_armed_personnel for lv in armed}
+        if not armed or None in caps.values():
             continue
         loads = [(lv, *_concurrent_armed(h, lv)) for lv in armed]
         # The licence with the most room left is the one the hire would rely on.
         lv, n, with_ = min(
-            loads, key=lambda x: (x[1] - x[0].licence.max_armed_personnel, x[0].licence.pk)
+            loads, key=lambda x: (x[1] - (caps[x[0].licence.pk] or 0), x[0].licence.pk)
         )
-        if h.armed_personnel + n > lv.licence.max_armed_personnel:
+        if h.armed_personnel + n > (caps[lv.licence.pk] or 0):
             over.setdefault(lv.licence.pk, (lv.licence, n, with_, []))[3].append(c)
     parts = []
     for lic, n, with_, countries in over.values():
@@ -245,7 +250,7 @@ def _arm_cap(h, on):
         )
         if with_:
             named = ", ".join(
-                f"{o.contract.reference} for {o.contract.mission or o.contract.client}"
+                f"{o.stored.reference} for {o.stored.mission or o.stored.client}"
                 f" ({o.armed_personnel} armed)"
                 for o in with_
             )
@@ -259,7 +264,7 @@ def _arm_cap(h, on):
         yield Hit(h.key, " ".join(parts), h.contract_id)
 
 
-def sanctions_in_scope(h, *, include_global=True):
+def sanctions_in_scope(h: Engagement, *, include_global: bool = True) -> Iterator[Sanction]:
     """Exclusions (debarment, suspension) of the company in force during the hire, in its scope."""
     for s in h.sanctions:
         if s.kind not in EXCLUDING_SANCTIONS or s.person_id is not None or s.lifted_on:
@@ -275,7 +280,7 @@ def sanctions_in_scope(h, *, include_global=True):
 
 
 @SAN_DEBARRED.check(HIRE)
-def _san_debarred_hire(h, on):
+def _san_debarred_hire(h: Engagement, on: dt.date) -> Iterator[Hit]:
     # A global exclusion of a stored contract's company is already a company finding.
     for s in sanctions_in_scope(h, include_global=h.contract is None):
         yield Hit(f"{h.key}:sanction:{s.pk}", sanction_label(s) + ".", h.contract_id)
@@ -297,7 +302,7 @@ CTR_SIGNED_UNLICENSED = rule(
 
 
 @CTR_SIGNED_UNLICENSED.check(HIRE)
-def _ctr_signed_unlicensed(h, on):
+def _ctr_signed_unlicensed(h: Engagement, on: dt.date) -> Iterator[Hit]:
     if h.signed_on is None:
         return
     gaps = [
@@ -329,12 +334,12 @@ SUB_UNLICENSED = rule(
 
 
 @SUB_UNLICENSED.check(HIRE)
-def _sub_unlicensed(h, on):
+def _sub_unlicensed(h: Engagement, on: dt.date) -> Iterator[Hit]:
     for sub in h.subcontracts:
         gaps = [(c, s) for c, s in _pairs(sub) if not sub.covering(on, c, s)]
         if gaps:
             yield Hit(
-                f"{h.key}:subcontract:{sub.contract.pk}",
+                f"{h.key}:subcontract:{sub.contract_id}",
                 f"Subcontractor {sub.company_name} ({sub.label}) has no active licence for"
                 f" {_gaps(gaps)}.",
                 h.contract_id,
@@ -355,7 +360,7 @@ COORD_OVERLAP = rule(
 )
 
 
-def overlapping(h) -> list:
+def overlapping(h: Engagement) -> list[Engagement]:
     """The company's other current contracts, for another client or mission, sharing a country
     and overlapping in dates."""
     found = []
@@ -366,7 +371,7 @@ def overlapping(h) -> list:
         if (
             other_party
             and set(o.countries) & set(h.countries)
-            and o.contract.start <= h.end
+            and o.stored.start <= h.end
             and o.end >= h.start
         ):
             found.append(o)
@@ -374,13 +379,13 @@ def overlapping(h) -> list:
 
 
 @COORD_OVERLAP.check(HIRE)
-def _coord_overlap(h, on):
+def _coord_overlap(h: Engagement, on: dt.date) -> Iterator[Hit]:
     others = overlapping(h)
     if others:
         parts = [
-            f"{o.contract.reference} for {o.contract.mission or o.contract.client}"
+            f"{o.stored.reference} for {o.stored.mission or o.stored.client}"
             f" in {', '.join(sorted(set(o.countries) & set(h.countries)))}"
-            f" ({o.contract.start} to {o.end})"
+            f" ({o.stored.start} to {o.end})"
             for o in others
         ]
         yield Hit(h.key, "Also contracted: " + "; ".join(parts) + ".", h.contract_id)

@@ -4,15 +4,19 @@ Flags come from each person's latest vetting; misconduct from any vetting by any
 the keyed identity hash lets one person be matched across employers.
 """
 
+import datetime as dt
+from collections.abc import Iterator
+
 from registry.choices import Severity as S
 from registry.choices import TrainingKind, VettingOutcome
 
 from ..base import PERSONNEL, Audience, Hit, Reads, rule, years_before
+from ..facts import Crew, EmploymentView
 
 REQUIRED_TRAINING = (TrainingKind.USE_OF_FORCE, TrainingKind.HUMAN_RIGHTS)
 
 
-def _hit(member, text):
+def _hit(member: EmploymentView, text: str) -> Hit:
     e = member.employment
     return Hit(member.key(), f"{e.person} ({e.role}): {text}", e.contract_id, e.person_id)
 
@@ -30,7 +34,7 @@ PER_VETTING = rule(
 
 
 @PER_VETTING.check(PERSONNEL)
-def _per_vetting(crew, on):
+def _per_vetting(crew: Crew, on: dt.date) -> Iterator[Hit]:
     for m in crew.members:
         if not m.employment.armed:
             continue
@@ -54,7 +58,7 @@ PER_TRAINING = rule(
 
 
 @PER_TRAINING.check(PERSONNEL)
-def _per_training(crew, on):
+def _per_training(crew: Crew, on: dt.date) -> Iterator[Hit]:
     for m in crew.members:
         if not m.employment.armed:
             continue
@@ -84,7 +88,7 @@ PER_DDR = rule(
 
 
 @PER_DDR.check(PERSONNEL)
-def _per_ddr(crew, on):
+def _per_ddr(crew: Crew, on: dt.date) -> Iterator[Hit]:
     for m in crew.local:
         if m.latest_vetting and m.latest_vetting.ddr_participant:
             yield _hit(m, "local hire in a DDR programme.")
@@ -103,7 +107,7 @@ PER_SERVING_FORCES = rule(
 
 
 @PER_SERVING_FORCES.check(PERSONNEL)
-def _per_serving(crew, on):
+def _per_serving(crew: Crew, on: dt.date) -> Iterator[Hit]:
     for m in crew.local:
         if m.latest_vetting and m.latest_vetting.serving_security_forces:
             yield _hit(m, "local hire serving in the national security forces.")
@@ -124,7 +128,7 @@ PER_FORMER_FORCES_SHARE = rule(
 
 
 @PER_FORMER_FORCES_SHARE.check(PERSONNEL)
-def _per_former_share(crew, on):
+def _per_former_share(crew: Crew, on: dt.date) -> Iterator[Hit]:
     local = crew.local
     if crew.contract_id is None or not local:
         return
@@ -161,7 +165,7 @@ PER_AFFILIATION = rule(
 
 
 @PER_AFFILIATION.check(PERSONNEL)
-def _per_affiliation(crew, on):
+def _per_affiliation(crew: Crew, on: dt.date) -> Iterator[Hit]:
     local = crew.local
     if crew.contract_id is None or not local:
         return
@@ -195,7 +199,7 @@ PER_MISCONDUCT = rule(
 
 
 @PER_MISCONDUCT.check(PERSONNEL)
-def _per_misconduct(crew, on):
+def _per_misconduct(crew: Crew, on: dt.date) -> Iterator[Hit]:
     for m in crew.members:
         flagged = [v for v in m.vettings if v.dismissed_for_misconduct]
         if flagged:
