@@ -14,7 +14,7 @@ PREFIX = "'"
 _SQL_STARTS = "'=', '+', '-', '@', E'\\t', E'\\r', ''''"
 
 
-def neutralise(value):
+def neutralise(value: object) -> object:
     """The value with a leading ' if it is text that a spreadsheet could read as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return PREFIX + value

@@ -90,10 +90,12 @@ class AuditHeadView(APIView):
 
     @extend_schema(responses=AuditHeadSerializer)
     def get(self, request):
-        head = AuditEntry.objects.order_by("-seq").values("seq", "hash", "at", "signature").first()
-        head = head or {"seq": 0, "hash": "0" * 64, "at": None, "signature": ""}
-        if head["at"] is not None:
-            head["at"] = AuditEntry(at=head["at"]).at_canonical
+        row = AuditEntry.objects.order_by("-seq").values("seq", "hash", "at", "signature").first()
+        head: dict[str, object]
+        if row is not None:
+            head = {**row, "at": AuditEntry(at=row["at"]).at_canonical}
+        else:
+            head = {"seq": 0, "hash": "0" * 64, "at": None, "signature": ""}
         latest = Checkpoint.objects.order_by("-id").first()
         key = signing.public_key()
         data = {

@@ -2,6 +2,11 @@
 licence events name either)."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -11,7 +16,12 @@ class SystemActor:
     label: str
 
 
-def actor_fields(actor) -> dict:
+# Whom an audit entry names: a user (anonymous for a request without one), a system principal,
+# a label such as "command:expire_licences", or None (the context's actor, else "system").
+Actor: TypeAlias = "AbstractBaseUser | AnonymousUser | SystemActor | str | None"
+
+
+def actor_fields(actor: "AbstractBaseUser | SystemActor | None") -> dict[str, Any]:
     """The (actor, actor_label) pair to store for `actor` (a user, a SystemActor or None)."""
     if actor is None:
         return {"actor": None, "actor_label": "system"}

@@ -1,13 +1,21 @@
 import json
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from .models import AuditEntry
 
+# Type checkers see ModelAdmin[AuditEntry]; at run time ModelAdmin takes no type argument.
+if TYPE_CHECKING:
+    _AuditEntryAdminBase = admin.ModelAdmin[AuditEntry]
+else:
+    _AuditEntryAdminBase = admin.ModelAdmin
+
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(_AuditEntryAdminBase):
     """Read-only: entries are written by registry.audit and never edited."""
 
     list_display = [
@@ -45,17 +53,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
     @admin.display(description="changes")
-    def changes_table(self, obj):
+    def changes_table(self, obj: AuditEntry) -> str:
         rows = format_html_join(
             "",
             "<tr><th>{}</th><td><code>{}</code></td></tr>",

@@ -7,7 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import context, recorder
 
         recorder.connect_signals()

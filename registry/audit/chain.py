@@ -24,7 +24,10 @@ for the lock order and the retry on deadlock.
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connections, router, transaction
 from django.utils import timezone
 
@@ -41,7 +44,7 @@ def canonical_timestamp(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # as AuditEntry.at_canonical
 
 
-def canonical_bytes(entry: dict) -> bytes:
+def canonical_bytes(entry: dict[str, Any]) -> bytes:
     doc = {
         "v": FORMAT_VERSION,
         "seq": entry["seq"],
@@ -62,7 +65,7 @@ def canonical_bytes(entry: dict) -> bytes:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def entry_hash(entry: dict) -> str:
+def entry_hash(entry: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(entry)).hexdigest()
 
 
@@ -92,14 +95,14 @@ def _chain_lock_held() -> None:
     means "this transaction holds the lock", without a query to ask."""
 
 
-def chain_lock_held(using=None) -> bool:
+def chain_lock_held(using: str | None = None) -> bool:
     connection = connections[using or router.db_for_write(AuditEntry)]
     return connection.in_atomic_block and any(
         func is _chain_lock_held for _sids, func, *_ in connection.run_on_commit
     )
 
 
-def lock_chain(using=None) -> None:
+def lock_chain(using: str | None = None) -> None:
     """Take the chain's lock for the rest of the current transaction; call it first in every
     writing transaction, before any row lock (one lock order: no deadlock with append()).
 
@@ -156,25 +159,29 @@ def _signed64(n: int) -> int:
     return n - (1 << 64) if n >= 1 << 63 else n
 
 
-def _as_dict(entry: AuditEntry) -> dict:
+def _as_dict(entry: AuditEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in HASHED_FIELDS}
 
 
-def chain_head(using=None) -> tuple[int, str]:
+def chain_head(using: str | None = None) -> tuple[int, str]:
     """(seq, hash) of the last entry, to publish or store elsewhere: with it, a truncated or
     rewritten tail is detectable too."""
     head = AuditEntry.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
     return head or (0, GENESIS)
 
 
-def verify(using=None, chunk_size=2000) -> tuple[bool, int | None, int]:
+def verify(using: str | None = None, chunk_size: int = 2000) -> tuple[bool, int | None, int]:
     """(ok, first broken seq or None, entries checked), streaming in `seq` order: the links and
     hashes only (verify_detail() checks the signatures too)."""
     result = verify_detail(using, chunk_size)
     return result["ok"], result["first_broken_seq"], result["entries_checked"]
 
 
-def verify_detail(using=None, chunk_size=2000, keys=None) -> dict:
+def verify_detail(
+    using: str | None = None,
+    chunk_size: int = 2000,
+    keys: Iterable[Ed25519PublicKey] | None = None,
+) -> dict[str, Any]:
     """verify(), and with `keys` (signing.trusted_keys().values()) each entry's signature too.
 
     An entry with a signature that does not verify is broken (forged, or edited and rehashed by
@@ -215,7 +222,7 @@ def verify_detail(using=None, chunk_size=2000, keys=None) -> dict:
     }
 
 
-def verify_chain(using=None) -> tuple[bool, int | None]:
+def verify_chain(using: str | None = None) -> tuple[bool, int | None]:
     """Recompute the whole chain: (True, None) if intact, else (False, first broken seq)."""
     ok, broken, _ = verify(using)
     return ok, broken

@@ -10,6 +10,8 @@ forged or rehashed by someone without the key. Format and an outside verifier: d
 import base64
 import json
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import router, transaction
 from django.utils import timezone
@@ -22,7 +24,7 @@ MAX_PROBLEMS = 20
 EXPECT_RE = re.compile(r"^(\d{1,19}):([0-9a-f]{64})$")
 
 
-def create_checkpoint(using=None) -> Checkpoint:
+def create_checkpoint(using: str | None = None) -> Checkpoint:
     """Sign and store the current head (under the chain lock, so it is a head that commits)."""
     using = using or router.db_for_write(Checkpoint)
     with transaction.atomic(using=using):
@@ -39,7 +41,7 @@ def create_checkpoint(using=None) -> Checkpoint:
         )
 
 
-def document(checkpoint: Checkpoint) -> dict:
+def document(checkpoint: Checkpoint) -> dict[str, Any]:
     """The checkpoint as the JSON document to keep off-site (and GET /api/v1/audit/head/)."""
     keys = signing.trusted_keys()
     key = keys.get(checkpoint.key_id)
@@ -91,7 +93,7 @@ def parse_expect(value: str) -> tuple[int, str]:
     return int(match[1]), match[2]
 
 
-def check(expect=(), using=None) -> dict:
+def check(expect: Iterable[tuple[int, str, str]] = (), using: str | None = None) -> dict[str, Any]:
     """The whole chain with its signatures, every stored checkpoint, and `expect`: (seq, hash,
     source) pairs kept elsewhere (a checkpoint file, a published head). "ok" only if all agree;
     "problems" says what does not, one sentence each."""
@@ -132,7 +134,9 @@ def check(expect=(), using=None) -> dict:
     }
 
 
-def _compare(expectations, head_seq, using) -> list[str]:
+def _compare(
+    expectations: list[tuple[int, str, str]], head_seq: int, using: str | None
+) -> list[str]:
     problems = []
     wanted = sorted({seq for seq, _, _ in expectations if 0 < seq <= head_seq})
     found: dict[int, str] = {}

@@ -8,13 +8,15 @@ once at start-up, so no command needs its own code); imports and scripts use aud
 import contextlib
 import getpass
 import os
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.http import HttpRequest
 
-from .actors import SystemActor
+from .actors import Actor, SystemActor
 from .models import Channel
 
 
@@ -22,10 +24,10 @@ from .models import Channel
 class AuditContext:
     channel: str = Channel.SYSTEM
     request_id: str = ""
-    actor: Any = None  # a user, a SystemActor, a label (str) or None
-    request: Any = None  # the HttpRequest; its user is read when a change is recorded
+    actor: Actor = None  # a user, a SystemActor, a label (str) or None
+    request: HttpRequest | None = None  # the request; its user is read when a change is recorded
 
-    def resolve_actor(self, override=None) -> tuple[int | None, str]:
+    def resolve_actor(self, override: Actor = None) -> tuple[int | None, str]:
         """(user id, label) for the entry. The request's user is read late on purpose: API
         authentication (tokens, basic auth) happens in the view, after the middleware ran."""
         actor = override if override is not None else self.actor
@@ -55,7 +57,12 @@ def current() -> AuditContext:
 
 
 @contextlib.contextmanager
-def audit_context(actor=None, channel=Channel.SYSTEM, request_id=None, request=None):
+def audit_context(
+    actor: Actor = None,
+    channel: str = Channel.SYSTEM,
+    request_id: str | None = None,
+    request: HttpRequest | None = None,
+) -> Iterator[AuditContext]:
     """Attribute every change recorded inside the block to `actor` through `channel`.
 
     `actor` is a user, a SystemActor, a label or None. For imports:
@@ -93,7 +100,7 @@ def install_command_hook() -> None:
         return
     original = BaseCommand.execute
 
-    def execute(self, *args, **options):
+    def execute(self: BaseCommand, *args: Any, **options: Any) -> str | None:
         name = self.__module__.rsplit(".", 1)[-1]
         outer = current()
         actor = outer.actor if outer.actor is not None else command_actor(name)

@@ -10,18 +10,20 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import QuerySet
 
 from registry.csv_safety import neutralise
 
 from .chain import HASHED_FIELDS, canonical_timestamp
+from .models import AuditEntry
 
 CHUNK_ROWS = 2000
 FIELDS = (*HASHED_FIELDS, "hash")
 
 
-def _rows(queryset: QuerySet) -> Iterator[dict]:
+def _rows(queryset: QuerySet[AuditEntry]) -> Iterator[dict[str, Any]]:
     for row in queryset.values(*FIELDS).iterator(chunk_size=CHUNK_ROWS):
         row["at"] = canonical_timestamp(row["at"])
         yield row
@@ -45,7 +47,7 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def stream_audit_csv(queryset: QuerySet) -> Iterator[bytes]:
+def stream_audit_csv(queryset: QuerySet[AuditEntry]) -> Iterator[bytes]:
     """CSV with a header row; `changes` as compact JSON text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -61,7 +63,7 @@ def stream_audit_csv(queryset: QuerySet) -> Iterator[bytes]:
     yield from _chunked(lines())
 
 
-def stream_audit_ndjson(queryset: QuerySet) -> Iterator[bytes]:
+def stream_audit_ndjson(queryset: QuerySet[AuditEntry]) -> Iterator[bytes]:
     """One JSON object a line, the fields of docs/audit.md plus `hash`."""
     encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
     yield from _chunked(encode(row) + "\n" for row in _rows(queryset))

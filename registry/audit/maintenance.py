@@ -11,12 +11,14 @@ TRUNCATE of every table. Never call it from application code.
 """
 
 import functools
+from collections.abc import Iterable
 
 SET_MAINTENANCE = "SET LOCAL registry.audit_maintenance = 'on'"
 
 
 def allow_flush() -> None:
     """Make Django's flush on PostgreSQL (one transaction) set the variable first. Idempotent."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     original = DatabaseOperations.execute_sql_flush
@@ -24,7 +26,7 @@ def allow_flush() -> None:
         return
 
     @functools.wraps(original)
-    def execute_sql_flush(self, sql_list):
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
         return original(self, [SET_MAINTENANCE, *sql_list])
 
     # mypy types neither attributes set on a function nor a method patched on its class.

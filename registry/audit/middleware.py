@@ -1,11 +1,16 @@
 import uuid
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from .context import audit_context
 from .models import Channel
-from .transactions import retried, write_transaction
+from .transactions import ATTEMPTS, retried, write_transaction
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -29,19 +34,27 @@ class AuditMiddleware:
     Place it last in MIDDLEWARE: its process_view runs after CSRF checks.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        request.id = uuid.uuid4().hex
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request_id = uuid.uuid4().hex
+        # HttpRequest has no `id`: this middleware adds it, for views and logs.
+        request.id = request_id  # type: ignore[attr-defined]
         with audit_context(
-            channel=channel_for(request.path_info), request_id=request.id, request=request
+            channel=channel_for(request.path_info), request_id=request_id, request=request
         ):
             response = self.get_response(request)
-        response["X-Request-ID"] = request.id
+        response["X-Request-ID"] = request_id
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if request.method in SAFE_METHODS or getattr(view_func, "_non_atomic_requests", None):
             return None
         if transaction.get_connection().settings_dict.get("ATOMIC_REQUESTS"):
@@ -50,27 +63,27 @@ class AuditMiddleware:
         messages = _queued_messages(request)
         queued = len(messages)
 
-        def attempt():
+        def attempt() -> HttpResponseBase:
             with write_transaction():
                 return view_func(request, *view_args, **view_kwargs)
 
-        def reset():
+        def reset() -> None:
             del messages[queued:]  # flash messages of the failed attempt
             if hasattr(request, "_files"):  # uploads parsed: read them again from the start
                 for _name, uploads in request.FILES.lists():
                     for upload in uploads:
                         upload.seek(0)
 
-        return retried(attempt, on_retry=reset, **({} if kept else {"attempts": 1}))
+        return retried(attempt, on_retry=reset, attempts=ATTEMPTS if kept else 1)
 
 
-def _keep_body(request) -> bool:
+def _keep_body(request: HttpRequest) -> bool:
     """Read the body into memory (Django then serves it again from there), so a retried view
     parses it again: DRF reads `request.body` once the stream has been read. Multipart forms
     are parsed once by Django and kept (request.POST, request.FILES), and are not read here:
     their size limit is for the non-file part only. False when the body is over
     DATA_UPLOAD_MAX_MEMORY_SIZE: left to the view as before, and not retried."""
-    if request.content_type.startswith("multipart/"):
+    if (request.content_type or "").startswith("multipart/"):
         return True
     try:
         request.body  # noqa: B018 (cached on the request)
@@ -79,6 +92,7 @@ def _keep_body(request) -> bool:
     return True
 
 
-def _queued_messages(request) -> list:
+def _queued_messages(request: HttpRequest) -> list[Message]:
     storage = getattr(request, "_messages", None)
-    return getattr(storage, "_queued_messages", [])
+    queued: list[Message] = getattr(storage, "_queued_messages", [])
+    return queued

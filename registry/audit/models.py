@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -21,23 +22,29 @@ class Action(models.TextChoices):
     EVENT = "event", "Domain event"
 
 
-class AuditEntryQuerySet(models.QuerySet):
-    def for_object(self, obj=None, *, object_type=None, object_id=None):
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def for_object(
+        self,
+        obj: models.Model | None = None,
+        *,
+        object_type: str | None = None,
+        object_id: object = None,
+    ) -> Self:
         if obj is not None:
             object_type, object_id = obj._meta.label_lower, obj.pk
         return self.filter(object_type=object_type, object_id=str(object_id))
 
-    def for_company(self, company):
+    def for_company(self, company: models.Model | int) -> Self:
         """Entries about the company and everything that belongs to it (licences, contracts...)."""
         return self.filter(company_id=getattr(company, "pk", company))
 
-    def by_actor(self, actor):
+    def by_actor(self, actor: models.Model | int | str) -> Self:
         """A user (or user id), or a system principal's label such as 'command:expire_licences'."""
         if isinstance(actor, str):
             return self.filter(actor_label=actor)
         return self.filter(actor_id=getattr(actor, "pk", actor))
 
-    def between(self, since=None, until=None):
+    def between(self, since: dt.datetime | None = None, until: dt.datetime | None = None) -> Self:
         qs = self
         if since is not None:
             qs = qs.filter(at__gte=since)
@@ -117,7 +124,7 @@ class AuditEntry(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         what = self.event or self.action
         return f"#{self.seq} {what} {self.object_type}:{self.object_id} by {self.actor_label}"
 
@@ -145,7 +152,7 @@ class Checkpoint(models.Model):
         ordering = ["-id"]
         get_latest_by = "id"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"checkpoint #{self.seq} {self.hash[:12]}… at {self.at_canonical}"
 
     @property

@@ -1,25 +1,27 @@
 """Finding entries: the filters the API, pages and admin offer, and links to an object's history."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
+from django.db import models
 from django.urls import reverse
 
-from .models import AuditEntry
+from .models import AuditEntry, AuditEntryQuerySet
 
 
 def entries(
     *,
-    obj=None,
-    object_type=None,
-    object_id=None,
-    actor=None,
-    channel=None,
-    action=None,
-    since=None,
-    until=None,
-    company=None,
-    request_id=None,
-):
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: object = None,
+    actor: models.Model | int | str | None = None,
+    channel: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    company: models.Model | int | None = None,
+    request_id: str | None = None,
+) -> AuditEntryQuerySet:
     """Audit entries matching every given filter, newest first. Each filter uses an index.
 
     `obj` is a model instance (or give object_type "app_label.model" and optionally object_id);
@@ -48,16 +50,16 @@ def entries(
     return qs.order_by("-seq")
 
 
-def history_params(obj) -> dict:
+def history_params(obj: models.Model) -> dict[str, str]:
     return {"object_type": obj._meta.label_lower, "object_id": str(obj.pk)}
 
 
-def history_url(obj) -> str:
+def history_url(obj: models.Model) -> str:
     """The admin list of `obj`'s audit entries. (The API adds its own link from history_params.)"""
     return reverse("admin:audit_auditentry_changelist") + "?" + urlencode(history_params(obj))
 
 
-def company_history_url(company) -> str:
+def company_history_url(company: models.Model | int) -> str:
     """All entries about a company and what belongs to it."""
     pk = getattr(company, "pk", company)
     return reverse("admin:audit_auditentry_changelist") + "?" + urlencode({"company_id": pk})

@@ -11,9 +11,9 @@ import contextlib
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -21,8 +21,15 @@ from django.db import models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from . import chain
+from .actors import Actor
 from .context import current
 from .models import Action, AuditEntry, Channel
+
+if TYPE_CHECKING:
+    from django.contrib.contenttypes.fields import GenericForeignKey
+
+# What _jsonable() makes of a value: JSON without floats.
+Json: TypeAlias = None | bool | int | str | list["Json"] | dict[str, "Json"]
 
 MASK = "[masked]"
 # A field whose name contains one of these never has its value recorded.
@@ -54,7 +61,7 @@ class Change(NamedTuple):
     model: type[models.Model]
     object_id: object
     action: str
-    changes: dict
+    changes: dict[str, Any]
     company_id: int | None = None
     event: str = ""
     reason: str = ""
@@ -91,14 +98,14 @@ def connect_signals() -> None:
             m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=uid)
 
 
-_buffer: ContextVar[list | None] = ContextVar("audit_buffer", default=None)
+_buffer: ContextVar[list[AuditEntry] | None] = ContextVar("audit_buffer", default=None)
 
 
 # --- public API -------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
-def collect():
+def collect() -> Iterator[None]:
     """Hold the entries of ordinary saves and deletes made in the block and write them in one
     insert at its end, e.g. an import saving row by row. Use it inside the transaction that does
     the writes, so the entries still commit with them.
@@ -134,7 +141,13 @@ def buffer_rewind(mark: int | None) -> None:
         del buffer[mark:]
 
 
-def record_event(obj, event: str, reason: str = "", actor=None, changes=None) -> AuditEntry:
+def record_event(
+    obj: models.Model,
+    event: str,
+    reason: str = "",
+    actor: Actor = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Record a domain event about `obj`, e.g. record_event(licence, "licence.suspend", reason=...).
 
     `actor` (a user or SystemActor) overrides the context's actor; the channel and request id
@@ -146,7 +159,7 @@ def record_event(obj, event: str, reason: str = "", actor=None, changes=None) ->
     return record_bulk([change], actor=actor)[0]
 
 
-def record_bulk(changes: Iterable[Change], actor=None) -> list[AuditEntry]:
+def record_bulk(changes: Iterable[Change], actor: Actor = None) -> list[AuditEntry]:
     """Record many changes at once: one entry per row, three queries at most whatever the count.
 
     Services call it after bulk_create() or queryset.update(), which send no signals.
@@ -154,7 +167,7 @@ def record_bulk(changes: Iterable[Change], actor=None) -> list[AuditEntry]:
     return _write([_entry(change, actor=actor) for change in changes])
 
 
-def created(obj, company_id=None) -> Change:
+def created(obj: models.Model, company_id: int | None = None) -> Change:
     """The Change for an object just written by bulk_create() (its pk must be set)."""
     fields = _fields(type(obj))
     changes = {f.name: [None, _value(f, getattr(obj, f.attname))] for f in fields}
@@ -162,7 +175,13 @@ def created(obj, company_id=None) -> Change:
     return Change(type(obj), obj.pk, Action.CREATE, changes, company)
 
 
-def updated(model, object_id, old: dict, new: dict, company_id=None) -> Change:
+def updated(
+    model: type[models.Model],
+    object_id: object,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    company_id: int | None = None,
+) -> Change:
     """The Change for a row written by queryset.update(); `old` and `new` map field names to values."""
     changes = {
         name: [
@@ -175,52 +194,80 @@ def updated(model, object_id, old: dict, new: dict, company_id=None) -> Change:
     return Change(model, object_id, Action.UPDATE, changes, company_id)
 
 
-def event(model, object_id, name: str, reason: str = "", company_id=None, changes=None) -> Change:
+def event(
+    model: type[models.Model],
+    object_id: object,
+    name: str,
+    reason: str = "",
+    company_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> Change:
     return Change(model, object_id, Action.EVENT, changes or {}, company_id, name, reason)
 
 
-def company_of(obj, query=True) -> int | None:
+def company_of(obj: models.Model, query: bool = True) -> int | None:
     """The id of the company `obj` belongs to (the company itself for a Company), or None."""
     opts = obj._meta
     if opts.label_lower == "registry.company":
-        return obj.pk
+        pk: int = obj.pk
+        return pk
     if hasattr(obj, "company_id"):
-        return obj.company_id
+        own: int | None = obj.company_id
+        return own
     for name in ("licence", "contract"):
         try:
-            field = opts.get_field(name)
+            # On every audited model that has one, `licence` or `contract` is a foreign key.
+            field = cast("models.ForeignKey[Any, Any]", opts.get_field(name))
         except FieldDoesNotExist:
             continue
         if field.is_cached(obj):
             parent = getattr(obj, name)
             return getattr(parent, "company_id", None) if parent is not None else None
         parent_id = getattr(obj, field.attname)
-        if query and parent_id is not None and hasattr(field.related_model, "company_id"):
-            manager = field.related_model._base_manager
-            return manager.filter(pk=parent_id).values_list("company_id", flat=True).first()
+        related = cast(type[models.Model], field.related_model)  # resolved once apps are ready
+        if query and parent_id is not None and hasattr(related, "company_id"):
+            manager = related._base_manager
+            company_id: int | None
+            company_id = manager.filter(pk=parent_id).values_list("company_id", flat=True).first()
+            return company_id
     return None
 
 
 # --- signal receivers ---------------------------------------------------------------------------
 
 
-def _ignored_on_update(model) -> set[str]:
+def _ignored_on_update(model: type[models.Model]) -> set[str]:
     return IGNORED_ON_UPDATE | IGNORED_ON_UPDATE_OF.get(model._meta.label_lower, set())
 
 
-def _pre_save(sender, instance, raw, using, update_fields, **kwargs):
-    instance._audit_old = None
+def _pre_save(
+    sender: type[models.Model],
+    instance: models.Model,
+    raw: bool,
+    using: str,
+    update_fields: Iterable[str] | None,
+    **kwargs: Any,
+) -> None:
+    instance.__dict__["_audit_old"] = None
     if instance.pk is None:
         return
     if update_fields is not None and set(update_fields) <= _ignored_on_update(sender):
         return  # e.g. a login touching last_login
     attnames = [f.attname for f in _fields(sender, update_fields)]
-    instance._audit_old = (
+    instance.__dict__["_audit_old"] = (
         sender._base_manager.using(using).filter(pk=instance.pk).values(*attnames).first()
     )
 
 
-def _post_save(sender, instance, created, raw, using, update_fields, **kwargs):
+def _post_save(
+    sender: type[models.Model],
+    instance: models.Model,
+    created: bool,
+    raw: bool,
+    using: str,
+    update_fields: Iterable[str] | None,
+    **kwargs: Any,
+) -> None:
     old = instance.__dict__.pop("_audit_old", None)
     ignored = _ignored_on_update(sender)
     if not created and update_fields is not None and set(update_fields) <= ignored:
@@ -241,15 +288,26 @@ def _post_save(sender, instance, created, raw, using, update_fields, **kwargs):
     _write([_entry(change, channel=Channel.FIXTURE if raw else None)])
 
 
-def _post_delete(sender, instance, using, **kwargs):
+def _post_delete(
+    sender: type[models.Model], instance: models.Model, using: str, **kwargs: Any
+) -> None:
     changes = {f.name: [_value(f, getattr(instance, f.attname)), None] for f in _fields(sender)}
     change = Change(sender, instance.pk, Action.DELETE, changes, company_of(instance))
     _write([_entry(change)])
 
 
-def _m2m_changed(sender, instance, action, reverse, model, pk_set, using, **kwargs):
+def _m2m_changed(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    using: str,
+    **kwargs: Any,
+) -> None:
     if action == "pre_clear":
-        instance._audit_cleared = _current_m2m_ids(sender, instance, reverse, model)
+        instance.__dict__["_audit_cleared"] = _current_m2m_ids(sender, instance, reverse, model)
         return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -266,7 +324,7 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, using, **kwar
     else:
         # e.g. service.licences.add(...): the change belongs to each licence.
         field = _m2m_field(model, sender)
-        companies = {}
+        companies: dict[Any, int | None] = {}
         if hasattr(model, "company_id"):
             companies = dict(
                 model._base_manager.using(using)
@@ -292,7 +350,7 @@ def _write(entries: list[AuditEntry]) -> list[AuditEntry]:
     return entries
 
 
-def _entry(change: Change, actor=None, channel=None) -> AuditEntry:
+def _entry(change: Change, actor: Actor = None, channel: str | None = None) -> AuditEntry:
     ctx = current()
     actor_id, label = ctx.resolve_actor(actor)
     return AuditEntry(
@@ -310,7 +368,9 @@ def _entry(change: Change, actor=None, channel=None) -> AuditEntry:
     )
 
 
-def _fields(model, update_fields=None) -> list[models.Field]:
+def _fields(
+    model: type[models.Model], update_fields: Iterable[str] | None = None
+) -> "list[models.Field[Any, Any]]":
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     if update_fields is not None:
         wanted = set(update_fields)
@@ -318,11 +378,15 @@ def _fields(model, update_fields=None) -> list[models.Field]:
     return fields
 
 
-def _m2m_field(model, through) -> models.ManyToManyField:
+def _m2m_field(
+    model: type[models.Model], through: type[models.Model]
+) -> "models.ManyToManyField[Any, Any]":
     return next(f for f in model._meta.many_to_many if f.remote_field.through is through)
 
 
-def _current_m2m_ids(through, instance, reverse, model) -> list:
+def _current_m2m_ids(
+    through: type[models.Model], instance: models.Model, reverse: bool, model: type[models.Model]
+) -> list[Any]:
     field = _m2m_field(model if reverse else type(instance), through)
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     if reverse:
@@ -333,27 +397,29 @@ def _current_m2m_ids(through, instance, reverse, model) -> list:
     return list(ids)
 
 
-def _masked(name: str, model=None) -> bool:
+def _masked(name: str, model: type[models.Model] | None = None) -> bool:
     clear = CLEAR_FIELDS_ONLY.get(model._meta.label_lower) if model is not None else None
     if clear is not None and name not in clear:
         return True
     return any(part in name for part in MASKED_NAME_PARTS)
 
 
-def _value(field, value):
+def _value(
+    field: "models.Field[Any, Any] | models.ForeignObjectRel | GenericForeignKey", value: object
+) -> Json:
     if _masked(field.name, getattr(field, "model", None)) and value not in (None, ""):
         return MASK
     return _jsonable(value)
 
 
-def _to_python(field, value):
+def _to_python(field: "models.Field[Any, Any]", value: object) -> object:
     try:
         return field.to_python(value)
     except Exception:
         return value
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> Json:
     """Only JSON types without floats, so the chain's canonical form is unambiguous."""
     if value is None or isinstance(value, bool | int | str):
         return value

@@ -11,6 +11,8 @@ import binascii
 import functools
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -83,7 +85,7 @@ def trusted_keys() -> dict[str, Ed25519PublicKey]:
     return {key_id(k): k for k in keys}
 
 
-def canonical(doc: dict) -> bytes:
+def canonical(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -109,6 +111,8 @@ def verifies(key: Ed25519PublicKey, signature: str, message: bytes) -> bool:
     return True
 
 
-def entry_signed_by(signature: str, seq: int, entry_hash: str, keys) -> bool:
+def entry_signed_by(
+    signature: str, seq: int, entry_hash: str, keys: Iterable[Ed25519PublicKey]
+) -> bool:
     message = entry_message(seq, entry_hash)
     return any(verifies(key, signature, message) for key in keys)

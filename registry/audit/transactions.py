@@ -32,12 +32,17 @@ import logging
 import random
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, transaction
 
 from . import chain, recorder
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ATTEMPTS = 4  # the first try and three retries
 BACKOFF = 0.05  # seconds; the pause before retry n is random in [0, BACKOFF * 2**n)
@@ -74,7 +79,7 @@ def is_retryable(exc: BaseException) -> bool:
 
 
 @contextlib.contextmanager
-def write_transaction(using=None):
+def write_transaction(using: str | None = None) -> Iterator[None]:
     """transaction.atomic() that takes the audit chain lock first: the start of a writing
     transaction (or a savepoint in one, where the lock is already held)."""
     with transaction.atomic(using=using):
@@ -82,7 +87,14 @@ def write_transaction(using=None):
         yield
 
 
-def retried(func, *args, using=None, attempts=ATTEMPTS, on_retry=None, **kwargs):
+def retried(
+    func: Callable[..., R],
+    *args: Any,
+    using: str | None = None,
+    attempts: int = ATTEMPTS,
+    on_retry: Callable[[], object] | None = None,
+    **kwargs: Any,
+) -> R:
     """func(*args, **kwargs), run again on a deadlock or serialization failure.
 
     func must open the transaction itself (e.g. with write_transaction()), so each attempt is a
@@ -108,11 +120,12 @@ def retried(func, *args, using=None, attempts=ATTEMPTS, on_retry=None, **kwargs)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def retrying(func):
+def retrying(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator: retried(func, ...) for a function that opens its own transaction."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return retried(func, *args, **kwargs)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        options: dict[str, Any] = kwargs  # retried() takes using, attempts and on_retry from them
+        return retried(func, *args, **options)
 
     return wrapper

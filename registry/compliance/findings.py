@@ -52,7 +52,7 @@ def run_compliance(
     for batch in chunks(ids, batch_size):
         # Each batch is one transaction, retried whole after a deadlock; it counts into
         # `summary` and `standings` only once it has committed.
-        batch_summary, batch_standings = retried(_locked_batch, batch, on, cause)  # type: ignore[no-untyped-call]
+        batch_summary, batch_standings = retried(_locked_batch, batch, on, cause)
         summary.update(batch_summary)
         standings.update(batch_standings)
         done += len(batch)

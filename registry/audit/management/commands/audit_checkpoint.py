@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from registry.audit.checkpoints import create_checkpoint, document
 from registry.audit.signing import canonical
@@ -12,10 +13,10 @@ class Command(BaseCommand):
         " also write it as a JSON file to keep off-site (verify_audit --checkpoint FILE)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", help="Write the signed checkpoint to this file ('-': stdout).")
 
-    def handle(self, *args, out=None, **options):
+    def handle(self, *args: Any, out: str | None = None, **options: Any) -> None:
         checkpoint = create_checkpoint()
         text = canonical(document(checkpoint)).decode() + "\n"
         if out == "-":

@@ -1,6 +1,7 @@
 import re
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from registry.audit.models import AuditEntry, Checkpoint
@@ -42,12 +43,12 @@ class Command(BaseCommand):
         " tables but only SELECT and INSERT on the audit tables (--execute runs it)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--owner", required=True, help="Role that owns the tables.")
         parser.add_argument("--app", required=True, help="Role the application connects as.")
         parser.add_argument("--execute", action="store_true", help="Run it on the database.")
 
-    def handle(self, *args, owner, app, execute, **options):
+    def handle(self, *args: Any, owner: str, app: str, execute: bool, **options: Any) -> None:
         try:
             sql = roles_sql(owner, app)
         except ValueError as exc:

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from registry.audit.checkpoints import check, parse_expect, read_document
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
         " naming what does not verify."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--expect",
             action="append",
@@ -28,8 +29,9 @@ class Command(BaseCommand):
             help="A checkpoint file from audit_checkpoint --out; its signature is verified.",
         )
 
-    def handle(self, *args, expect, checkpoint, **options):
-        expectations, problems = [], []
+    def handle(self, *args: Any, expect: list[str], checkpoint: list[str], **options: Any) -> None:
+        expectations: list[tuple[int, str, str]] = []
+        problems: list[str] = []
         try:
             for value in expect:
                 expectations.append((*parse_expect(value), f"--expect {value}"))
