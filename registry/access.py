@@ -17,10 +17,12 @@ Findings and standing reasons are shown by the audience their rule declares
 (registry.compliance.Audience), never by rule code.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from registry.audit.actors import SystemActor
 from registry.audit.models import AuditEntry
@@ -49,6 +51,11 @@ from registry.models import (
 from registry.models.contracts import ContractQuerySet
 from registry.models.oversight import SanctionQuerySet
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from registry.services.standing import Reason
+
 PUBLIC = "public"
 # Incidents in these states are investigation material: regulators, auditors and admins only.
 OPEN_INVESTIGATION = (IncidentStatus.REPORTED, IncidentStatus.UNDER_INVESTIGATION)
@@ -60,7 +67,7 @@ JURISDICTION_LICENCE_STATES = (LicenceState.ACTIVE, LicenceState.SUSPENDED)
 class Viewer:
     """The caller as the access rules see it. Build it with viewer(user)."""
 
-    user: object
+    user: "User | AnonymousUser | None"
     role: str
     authority_id: int | None = None
     mission_ids: frozenset[int] = field(default_factory=frozenset)
@@ -79,7 +86,7 @@ class Viewer:
         return self.role in (Role.REGULATOR, Role.ADMIN)
 
     @cached_property
-    def regulated_company_ids(self) -> QuerySet:
+    def regulated_company_ids(self) -> "QuerySet[Company, dict[str, Any]]":
         """Companies in the regulator's jurisdiction (a subquery, not a list): those its
         authority registers, or holds a licence of its authority that a decision granted
         (active or suspended). An application gives none: a regulator could otherwise give
@@ -102,14 +109,27 @@ class Viewer:
         return frozenset(self.regulated_company_ids.values_list("id", flat=True))
 
 
-def viewer(user) -> Viewer:
+# Who makes a request or a change: a request's user (a User, or the AnonymousUser), a
+# SystemActor (a management command or a scheduled job), or None (no request, e.g. a shell).
+Actor: TypeAlias = "User | AnonymousUser | SystemActor | None"
+
+# Who an access function is asked about: a user or a Viewer. That is an Actor, or the Viewer
+# already built from one with viewer(). Every function below taking `who` accepts either
+# (_as_viewer() builds the Viewer when given an Actor).
+Who: TypeAlias = "Actor | Viewer"
+
+# The attribute of the user object that caches its Viewer for the request.
+_VIEWER_CACHE = "_registry_viewer"
+
+
+def viewer(user: Actor) -> Viewer:
     """The Viewer for a request's user, cached on the user object for the request."""
     if isinstance(user, SystemActor):
         # A management command or a scheduled job, run by the operator of the installation.
         return Viewer(user=None, role=Role.ADMIN)
     if user is None or not user.is_authenticated or not user.is_active:
         return Viewer(user=user, role=PUBLIC)
-    cached = getattr(user, "_registry_viewer", None)
+    cached: Viewer | None = getattr(user, _VIEWER_CACHE, None)
     if cached is not None:
         return cached
     profile = getattr(user, "profile", None)
@@ -127,37 +147,37 @@ def viewer(user) -> Viewer:
             if profile.role == Role.MISSION_STAFF
             else frozenset(),
         )
-    user._registry_viewer = result
+    setattr(user, _VIEWER_CACHE, result)
     return result
 
 
-def _as_viewer(who) -> Viewer:
+def _as_viewer(who: Who) -> Viewer:
     return who if isinstance(who, Viewer) else viewer(who)
 
 
 # --- The public register -------------------------------------------------------------------
 
 
-def companies(who) -> QuerySet:
+def companies(who: Who) -> QuerySet[Company]:
     return Company.objects.all()
 
 
-def licences(who) -> QuerySet:
+def licences(who: Who) -> QuerySet[Licence]:
     return Licence.objects.all()
 
 
-def adherences(who) -> QuerySet:
+def adherences(who: Who) -> QuerySet[Adherence]:
     return Adherence.objects.all()
 
 
-def certifications(who) -> QuerySet:
+def certifications(who: Who) -> QuerySet[Certification]:
     return Certification.objects.all()
 
 
 # --- Contracts ------------------------------------------------------------------------------
 
 
-def contracts(who) -> QuerySet:
+def contracts(who: Who) -> ContractQuerySet:
     """Contracts the caller may read in full (values, personnel numbers, everything)."""
     v = _as_viewer(who)
     if v.reads_everything:
@@ -169,7 +189,7 @@ def contracts(who) -> QuerySet:
     return Contract.objects.none()
 
 
-def coordination_contracts(who) -> ContractQuerySet:
+def coordination_contracts(who: Who) -> ContractQuerySet:
     """Contracts the caller may see as a coordination summary (who, where, what, when, status)."""
     v = _as_viewer(who)
     if v.is_public:
@@ -178,7 +198,7 @@ def coordination_contracts(who) -> ContractQuerySet:
 
 
 def can_write_contract(
-    who, contract: Contract | None = None, mission_id: int | None = None
+    who: Who, contract: Contract | None = None, mission_id: int | None = None
 ) -> bool:
     """Mission staff write their own missions' contracts; regulators those of their companies."""
     v = _as_viewer(who)
@@ -192,7 +212,7 @@ def can_write_contract(
     return False
 
 
-def hiring_checks(who) -> QuerySet:
+def hiring_checks(who: Who) -> QuerySet[HiringCheck]:
     v = _as_viewer(who)
     if v.reads_everything:
         return HiringCheck.objects.all()
@@ -210,12 +230,12 @@ def hiring_checks(who) -> QuerySet:
 # --- Oversight ------------------------------------------------------------------------------
 
 
-def sanctions(who) -> SanctionQuerySet:
+def sanctions(who: Who) -> SanctionQuerySet:
     v = _as_viewer(who)
     return Sanction.objects.none() if v.is_public else Sanction.objects.all()
 
 
-def incidents(who) -> QuerySet:
+def incidents(who: Who) -> QuerySet[Incident]:
     v = _as_viewer(who)
     if v.reads_everything:
         return Incident.objects.all()
@@ -228,7 +248,7 @@ def incidents(who) -> QuerySet:
     return Incident.objects.none()
 
 
-def findings(who) -> QuerySet:
+def findings(who: Who) -> QuerySet[Finding]:
     v = _as_viewer(who)
     if v.reads_everything:
         return Finding.objects.all()
@@ -252,7 +272,7 @@ def findings(who) -> QuerySet:
 # --- Personnel (most sensitive) -------------------------------------------------------------
 
 
-def people(who) -> QuerySet:
+def people(who: Who) -> QuerySet[Person]:
     v = _as_viewer(who)
     if v.reads_everything:
         return Person.objects.all()
@@ -265,7 +285,7 @@ def people(who) -> QuerySet:
     return Person.objects.none()
 
 
-def employments(who) -> QuerySet:
+def employments(who: Who) -> QuerySet[Employment]:
     v = _as_viewer(who)
     if v.reads_everything:
         return Employment.objects.all()
@@ -274,7 +294,7 @@ def employments(who) -> QuerySet:
     return Employment.objects.none()
 
 
-def vettings(who) -> QuerySet:
+def vettings(who: Who) -> QuerySet[Vetting]:
     v = _as_viewer(who)
     if v.reads_everything:
         return Vetting.objects.all()
@@ -288,7 +308,7 @@ def vettings(who) -> QuerySet:
     return Vetting.objects.none()
 
 
-def trainings(who) -> QuerySet:
+def trainings(who: Who) -> QuerySet[Training]:
     v = _as_viewer(who)
     if v.reads_everything:
         return Training.objects.all()
@@ -297,7 +317,7 @@ def trainings(who) -> QuerySet:
     return Training.objects.none()
 
 
-def audiences_read_in_full(who) -> tuple[Audience, ...]:
+def audiences_read_in_full(who: Who) -> tuple[Audience, ...]:
     """The audiences whose findings the caller reads as written about a company it does not
     regulate; it reads the others as their rule's explanation."""
     v = _as_viewer(who)
@@ -308,7 +328,9 @@ def audiences_read_in_full(who) -> tuple[Audience, ...]:
     return (Audience.PUBLIC, Audience.OVERSIGHT)
 
 
-def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None = None) -> list:
+def standing_reasons(
+    who: Who, company_id: int, reasons: "list[Reason]", regulated: bool | None = None
+) -> "list[Reason]":
     """A company's standing reasons as the caller may read them.
 
     Reasons of rules written for a narrower audience than the caller (people and their vetting,
@@ -317,7 +339,7 @@ def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None
     message becomes the rule's general explanation. `regulated`: regulates(who, company_id), if
     the caller knows it.
     """
-    out = []
+    out: list[Reason] = []
     for r in reasons:
         message = reason_message(who, company_id, r.code, r.message, regulated)
         r = replace(r, message=message) if message != r.message else r
@@ -326,7 +348,7 @@ def standing_reasons(who, company_id: int, reasons: list, regulated: bool | None
     return out
 
 
-def hiring_findings(who, check) -> list[dict]:
+def hiring_findings(who: Who, check: HiringCheck) -> list[dict[str, Any]]:
     """The findings stored on a hiring check, their messages as the caller may read them."""
     regulated = regulates(who, check.company_id)
     return [
@@ -335,7 +357,9 @@ def hiring_findings(who, check) -> list[dict]:
     ]
 
 
-def reason_message(who, company_id, code: str, message: str, regulated=None) -> str:
+def reason_message(
+    who: Who, company_id: int, code: str, message: str, regulated: bool | None = None
+) -> str:
     v = _as_viewer(who)
     if v.reads_everything:
         return message
@@ -353,7 +377,7 @@ def reason_message(who, company_id, code: str, message: str, regulated=None) -> 
 RETIRED_RULE_EXPLANATION = "A check the registry no longer runs found a problem."
 
 
-def regulates(who, company_id: int) -> bool:
+def regulates(who: Who, company_id: int) -> bool:
     """May the caller write records about this company (licences, incidents, personnel …)?"""
     v = _as_viewer(who)
     if v.role == Role.ADMIN:
@@ -363,7 +387,7 @@ def regulates(who, company_id: int) -> bool:
     return False
 
 
-def sees_personnel(who) -> bool:
+def sees_personnel(who: Who) -> bool:
     """May the caller see that a record names a person at all (e.g. on a sanction)?"""
     return _as_viewer(who).role in (Role.REGULATOR, Role.AUDITOR, Role.ADMIN)
 
@@ -372,10 +396,10 @@ def sees_personnel(who) -> bool:
 # Fields of a readable record that some readers may not see. Every door renders through
 # hidden_fields(): the API answers them as null, the admin leaves them out of its forms and
 # lists, the pages do not show them.
-PERSON_LINKS = {Sanction: ("person",), Finding: ("person",)}
+PERSON_LINKS: dict[type[Model], tuple[str, ...]] = {Sanction: ("person",), Finding: ("person",)}
 
 
-def hidden_fields(who, model, obj=None) -> frozenset[str]:
+def hidden_fields(who: Who, model: type[Model], obj: Model | None = None) -> frozenset[str]:
     """Names of `model`'s fields the caller may not read (of the record `obj`, if given).
     A regulator sees the person a record names only on records of companies it regulates."""
     links = frozenset(PERSON_LINKS.get(model, ()))
@@ -384,7 +408,11 @@ def hidden_fields(who, model, obj=None) -> frozenset[str]:
     v = _as_viewer(who)
     if not sees_personnel(v):
         return links
-    if v.role == Role.REGULATOR and obj is not None and not regulates(v, obj.company_id):
+    if (
+        v.role == Role.REGULATOR
+        and isinstance(obj, Sanction | Finding)
+        and not regulates(v, obj.company_id)
+    ):
         return links
     return frozenset()
 
@@ -395,18 +423,21 @@ def hidden_fields(who, model, obj=None) -> frozenset[str]:
 # already hidden what the caller may not see; these decide what they may change.
 
 
-def _id(data, name):
+def _id(data: Mapping[str, Any] | None, name: str) -> Any:
+    """data[name] as an id: a record's pk, else the value itself (None when absent)."""
     if not data or data.get(name) is None:
         return None
     value = data[name]
     return getattr(value, "pk", value)
 
 
-def admin_writes(who, obj=None, data=None) -> bool:
+def admin_writes(who: Who, obj: Model | None = None, data: Mapping[str, Any] | None = None) -> bool:
     return _as_viewer(who).role == Role.ADMIN
 
 
-def can_write_company(who, obj=None, data=None) -> bool:
+def can_write_company(
+    who: Who, obj: Company | None = None, data: Mapping[str, Any] | None = None
+) -> bool:
     """Regulators register companies for their own authority and change those they regulate."""
     v = _as_viewer(who)
     if v.role == Role.ADMIN:
@@ -415,7 +446,7 @@ def can_write_company(who, obj=None, data=None) -> bool:
         return False
     if obj is not None and not regulates(v, obj.pk):
         return False
-    authority_id = _id(data, "registering_authority")
+    authority_id: int | None = _id(data, "registering_authority")
     if authority_id is not None and (obj is None or authority_id != obj.registering_authority_id):
         return authority_id == v.authority_id
     return True
@@ -424,7 +455,9 @@ def can_write_company(who, obj=None, data=None) -> bool:
 LICENCE_WRITE_REFUSAL = "Only a regulator of the authority that issued a licence may change it."
 
 
-def can_write_licence(who, obj=None, data=None) -> bool:
+def can_write_licence(
+    who: Who, obj: Licence | None = None, data: Mapping[str, Any] | None = None
+) -> bool:
     """Regulators issue and change licences in their own authority's name only."""
     v = _as_viewer(who)
     if v.role == Role.ADMIN:
@@ -433,11 +466,20 @@ def can_write_licence(who, obj=None, data=None) -> bool:
         return False
     if obj is not None and obj.authority_id != v.authority_id:
         return False
-    authority_id = _id(data, "authority")
+    authority_id: int | None = _id(data, "authority")
     return authority_id is None or authority_id == v.authority_id
 
 
-def can_write_company_record(who, obj=None, data=None) -> bool:
+# The records can_write_company_record() decides on: each is about a company (a vetting may
+# name none).
+CompanyRecord: TypeAlias = (
+    Adherence | Certification | CompanyAlias | Employment | Incident | Sanction | Vetting
+)
+
+
+def can_write_company_record(
+    who: Who, obj: CompanyRecord | None = None, data: Mapping[str, Any] | None = None
+) -> bool:
     """Adherences, certifications, incidents, sanctions, vetting, findings: about a company the
     regulator's authority regulates."""
     v = _as_viewer(who)
@@ -451,7 +493,9 @@ def can_write_company_record(who, obj=None, data=None) -> bool:
     return company_id is None or regulates(v, company_id)
 
 
-def can_write_person(who, obj=None, data=None) -> bool:
+def can_write_person(
+    who: Who, obj: Person | None = None, data: Mapping[str, Any] | None = None
+) -> bool:
     """Regulators register people employed by a company they regulate, and change those they see."""
     v = _as_viewer(who)
     if v.role == Role.ADMIN:
@@ -464,7 +508,9 @@ def can_write_person(who, obj=None, data=None) -> bool:
     return company_id is not None and regulates(v, company_id)
 
 
-def can_write_contract_record(who, obj=None, data=None) -> bool:
+def can_write_contract_record(
+    who: Who, obj: Contract | None = None, data: Mapping[str, Any] | None = None
+) -> bool:
     """Mission staff write their missions' contracts (and may not move one to another mission);
     regulators change contracts of the companies they regulate."""
     v = _as_viewer(who)
@@ -473,7 +519,10 @@ def can_write_contract_record(who, obj=None, data=None) -> bool:
     if data is None:
         return obj is not None or v.role == Role.ADMIN
     if v.role == Role.MISSION_STAFF:
-        mission_id = _id(data, "mission") if "mission" in data else obj.mission_id
+        if "mission" in data:
+            mission_id: int | None = _id(data, "mission")
+        else:  # the values without a mission: the stored one (none when creating)
+            mission_id = obj.mission_id if obj is not None else None
         return can_write_contract(v, mission_id=mission_id)
     if v.role == Role.REGULATOR:
         return obj is not None and (
@@ -482,7 +531,9 @@ def can_write_contract_record(who, obj=None, data=None) -> bool:
     return v.role == Role.ADMIN
 
 
-def can_write_client(who, obj=None, data=None) -> bool:
+def can_write_client(
+    who: Who, obj: Client | None = None, data: Mapping[str, Any] | None = None
+) -> bool:
     """Mission staff keep the clients of their own missions; admins every client."""
     v = _as_viewer(who)
     if v.role == Role.ADMIN:
@@ -494,17 +545,20 @@ def can_write_client(who, obj=None, data=None) -> bool:
     return data is None or _id(data, "mission") in v.mission_ids
 
 
-def can_write_vetting(who, obj=None, data=None) -> bool:
+def can_write_vetting(
+    who: Who, obj: Vetting | None = None, data: Mapping[str, Any] | None = None
+) -> bool:
     """A vetting made for a company belongs to that company's regulator; one made for no company,
     to the regulators who may change the person."""
     v = _as_viewer(who)
     if v.role == Role.ADMIN:
         return True
-    for record in (obj, data):
-        if record is None:
-            continue
-        company_id = record.company_id if record is obj else _id(data, "company")
-        person_id = record.person_id if record is obj else _id(data, "person")
+    targets: list[tuple[int | None, int | None]] = []  # (company, person) of obj, then of data
+    if obj is not None:
+        targets.append((obj.company_id, obj.person_id))
+    if data is not None:
+        targets.append((_id(data, "company"), _id(data, "person")))
+    for company_id, person_id in targets:
         if company_id is not None:
             if not can_write_company_record(v, data={"company": company_id}):
                 return False
@@ -513,7 +567,9 @@ def can_write_vetting(who, obj=None, data=None) -> bool:
     return v.role == Role.REGULATOR
 
 
-def can_write_training(who, obj=None, data=None) -> bool:
+def can_write_training(
+    who: Who, obj: Training | None = None, data: Mapping[str, Any] | None = None
+) -> bool:
     """Trainings of the people a regulator may change."""
     v = _as_viewer(who)
     if v.role == Role.ADMIN:
@@ -522,15 +578,19 @@ def can_write_training(who, obj=None, data=None) -> bool:
     return v.role == Role.REGULATOR and all(_writes_person(v, p) for p in person_ids)
 
 
-def _writes_person(v, person_id) -> bool:
+def _writes_person(v: Viewer, person_id: int | None) -> bool:
     return person_id is not None and people(v).filter(pk=person_id).exists()
 
+
+# A write rule: (who, the record as stored or None, the new values or None) -> allowed. Each
+# rule's obj is of the one record kind it is registered for below.
+WriteRule: TypeAlias = Callable[[Who, Any, Mapping[str, Any] | None], bool]
 
 # The one write rule per record kind, used by every channel (API, pages, admin, commands)
 # through registry.services.records. Records missing here are written only by a domain
 # service of their own (findings by the compliance engine and waivers, hiring checks by the
 # hiring check, licence events by the licence transitions).
-WRITE_RULES = {
+WRITE_RULES: dict[type[Model], WriteRule] = {
     LicensingAuthority: admin_writes,
     ConductStandard: admin_writes,
     Mission: admin_writes,
@@ -550,14 +610,21 @@ WRITE_RULES = {
 }
 
 
-def may_write(who, model, obj=None, data=None) -> bool:
+def may_write(
+    who: Who,
+    model: type[Model],
+    obj: Model | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> bool:
     """May the caller make this change? obj: the record as stored (None when creating); data:
     the new values (None when only the stored record is asked about, e.g. a delete)."""
     rule = WRITE_RULES.get(model)
     return rule is not None and rule(_as_viewer(who), obj, data)
 
 
-def can_run_hiring_check(who, mission=None, client=None) -> bool:
+def can_run_hiring_check(
+    who: Who, mission: Mission | None = None, client: Client | None = None
+) -> bool:
     """Mission staff check hires for their own missions (or their missions' clients)."""
     v = _as_viewer(who)
     if v.role == Role.ADMIN:
@@ -570,7 +637,7 @@ def can_run_hiring_check(who, mission=None, client=None) -> bool:
     return missions <= v.mission_ids
 
 
-def audit_entries(who) -> QuerySet:
+def audit_entries(who: Who) -> QuerySet[AuditEntry]:
     """The change history: auditors and admins only (entries hold names and vetting fields)."""
     v = _as_viewer(who)
     return AuditEntry.objects.all() if v.reads_everything else AuditEntry.objects.none()

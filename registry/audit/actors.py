@@ -21,10 +21,12 @@ class SystemActor:
 Actor: TypeAlias = "AbstractBaseUser | AnonymousUser | SystemActor | str | None"
 
 
-def actor_fields(actor: "AbstractBaseUser | SystemActor | None") -> dict[str, Any]:
+def actor_fields(actor: "AbstractBaseUser | AnonymousUser | SystemActor | None") -> dict[str, Any]:
     """The (actor, actor_label) pair to store for `actor` (a user, a SystemActor or None)."""
     if actor is None:
         return {"actor": None, "actor_label": "system"}
     if isinstance(actor, SystemActor):
         return {"actor": None, "actor_label": actor.label}
+    if not actor.is_authenticated:
+        return {"actor": None, "actor_label": "anonymous"}
     return {"actor": actor, "actor_label": actor.get_username()}

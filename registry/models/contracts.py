@@ -1,3 +1,6 @@
+import datetime as dt
+from typing import Self
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -11,7 +14,7 @@ from .missions import Client, Mission
 
 
 class ContractQuerySet(models.QuerySet):
-    def active_on(self, day):
+    def active_on(self, day: dt.date) -> Self:
         return self.filter(
             status__in=[ContractStatus.PLANNED, ContractStatus.ACTIVE], start__lte=day, end__gte=day
         )

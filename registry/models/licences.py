@@ -1,3 +1,6 @@
+import datetime as dt
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,7 +19,7 @@ class LicenceQuerySet(models.QuerySet):
         """Licences in force on `day`: granted, not suspended or ended, and within their dates."""
         return self.filter(state=LicenceState.ACTIVE, valid_from__lte=day, valid_until__gte=day)
 
-    def lapsed_by(self, day):
+    def lapsed_by(self, day: dt.date) -> Self:
         """Active or suspended licences whose end date is before `day`: due to expire."""
         return self.filter(
             state__in=[LicenceState.ACTIVE, LicenceState.SUSPENDED], valid_until__lt=day

@@ -1,3 +1,6 @@
+import datetime as dt
+from typing import Self
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -42,7 +45,7 @@ class Incident(TimeStampedModel):
 
 
 class SanctionQuerySet(models.QuerySet):
-    def in_force_on(self, day):
+    def in_force_on(self, day: dt.date) -> Self:
         return self.filter(start__lte=day, lifted_on__isnull=True).filter(
             Q(end__isnull=True) | Q(end__gte=day)
         )

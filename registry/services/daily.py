@@ -9,9 +9,12 @@ every company is the simple correct choice. Running it twice for the same date c
 """
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
+from registry.access import Actor
 from registry.audit.actors import SystemActor
 from registry.audit.checkpoints import create_checkpoint
 from registry.compliance import run_compliance
@@ -20,7 +23,11 @@ from registry.security import delete_old_failures
 from .licensing import expire_licences
 
 
-def run_daily(on: dt.date | None = None, progress=None, actor=None) -> dict:
+def run_daily(
+    on: dt.date | None = None,
+    progress: Callable[[int, int], object] | None = None,
+    actor: Actor = None,
+) -> dict[str, Any]:
     """Expire lapsed licences and re-check every company as of `on` (default: today).
 
     Deletes failed-login rows older than LOGIN_FAILURE_LOG_DAYS, then signs a checkpoint of the audit chain head (docs/audit.md). Returns the run_compliance

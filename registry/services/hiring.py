@@ -6,6 +6,8 @@ and then, past terminations for cause, sanctions). Every check asked is stored a
 """
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -14,11 +16,19 @@ from registry.audit import recorder as audit
 from registry.audit.transactions import write_transaction
 from registry.choices import SERVICE_CODES
 from registry.compliance.base import years_before
-from registry.compliance.evaluation import hire_results
-from registry.compliance.facts import Engagement, load_company_facts, load_contracts
+from registry.compliance.evaluation import Result, hire_results
+from registry.compliance.facts import (
+    CompanyFacts,
+    Engagement,
+    load_company_facts,
+    load_contracts,
+)
 from registry.compliance.outcomes import GRAVEST_FIRST, verdict_of
 from registry.compliance.rules.hire import overlapping
-from registry.models import Country, HiringCheck
+from registry.models import Client, Company, Country, HiringCheck, Mission
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PERSONNEL_FIELDS = (
     "personnel_international",
@@ -28,8 +38,17 @@ PERSONNEL_FIELDS = (
 )
 
 
-def _validate(client, mission, countries, services, armed, start, end, numbers) -> None:
-    errors = {}
+def _validate(
+    client: Client | None,
+    mission: Mission | None,
+    countries: list[str],
+    services: list[str],
+    armed: bool,
+    start: dt.date,
+    end: dt.date,
+    numbers: Mapping[str, int],
+) -> None:
+    errors: dict[str, str] = {}
     if client is None and mission is None:
         errors["client"] = "Name the client or the mission that hires."
     if not countries:
@@ -60,10 +79,11 @@ def _validate(client, mission, countries, services, armed, start, end, numbers) 
         raise ValidationError(errors)
 
 
-def _findings(results) -> list[dict]:
+def _findings(results: Iterable[Result]) -> list[dict[str, Any]]:
     """Most severe first; a reason found both on a stored contract and on the proposed hire
     (the same rule, the same message) is given once."""
-    out, seen = [], set()
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
     for r in sorted(results, key=lambda r: GRAVEST_FIRST.index(r.severity)):
         if (r.rule.code, r.message) in seen:
             continue
@@ -79,11 +99,11 @@ def _findings(results) -> list[dict]:
     return out
 
 
-def _iso(day):
+def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _coordination(hire: Engagement, facts, on: dt.date) -> dict:
+def _coordination(hire: Engagement, facts: CompanyFacts, on: dt.date) -> dict[str, Any]:
     since = years_before(on, 3)
     return {
         "overlapping_contracts": [
@@ -133,19 +153,19 @@ def _coordination(hire: Engagement, facts, on: dt.date) -> dict:
 
 def run_hiring_check(
     *,
-    company,
-    client=None,
-    mission=None,
+    company: Company,
+    client: Client | None = None,
+    mission: Mission | None = None,
     countries: list[str],
     services: list[str],
     armed: bool,
-    personnel_international=0,
-    personnel_third_country=0,
-    personnel_local=0,
-    armed_personnel=0,
+    personnel_international: int = 0,
+    personnel_third_country: int = 0,
+    personnel_local: int = 0,
+    armed_personnel: int = 0,
     start: dt.date,
     end: dt.date,
-    asked_by=None,
+    asked_by: "User | None" = None,
 ) -> HiringCheck:
     """Check a proposed hire against the catalogue and store the check (see module doc)."""
     countries = sorted({(c or "").strip().upper() for c in countries or []})

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from registry.access import Actor
 from registry.audit import recorder as audit
 from registry.audit.actors import SystemActor, actor_fields
 from registry.audit.transactions import retrying, write_transaction
@@ -44,7 +45,7 @@ def transition(
     licence: Licence,
     action: str,
     *,
-    actor,
+    actor: Actor,
     reason: str,
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
@@ -68,7 +69,7 @@ def transition(
             raise DomainError(
                 f"Cannot {action} licence {locked.number}: its validity ended on {locked.valid_until}."
             )
-        event_dates = {}
+        event_dates: dict[str, dt.date] = {}
         if action == A.RENEW:
             if valid_until is None:
                 raise DomainError("A renewal needs the new end date (valid_until).")
@@ -103,9 +104,10 @@ def transition(
     return event
 
 
-@retrying  # the whole transaction again after a deadlock, when no outer transaction holds it
+# The whole transaction again after a deadlock, when no outer transaction holds it.
+@retrying
 def expire_licences(
-    today: dt.date | None = None, actor=None, cause: str | None = None
+    today: dt.date | None = None, actor: Actor = None, cause: str | None = None
 ) -> list[int]:
     """Expire every active or suspended licence whose end date has passed, set-based.
 

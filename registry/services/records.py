@@ -15,8 +15,11 @@ re-evaluates the companies they touched once, at its end.
 """
 
 import contextlib
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextvars import ContextVar
+from typing import Any
 
+from django import forms
 from django.db import models
 
 from registry import access
@@ -29,6 +32,7 @@ from registry.models import (
     Company,
     Contract,
     Employment,
+    Licence,
     Mission,
     Person,
     Training,
@@ -36,11 +40,13 @@ from registry.models import (
 )
 
 # Inside writes(): the companies to re-check at its end, and what the writes were.
-_pending: ContextVar[tuple[set, list] | None] = ContextVar("records_pending", default=None)
+_pending: ContextVar[tuple[set[int], list[str]] | None] = ContextVar(
+    "records_pending", default=None
+)
 
 
-def refusal(model) -> str:
-    if model is access.Licence:
+def refusal(model: type[models.Model]) -> str:
+    if model is Licence:
         return access.LICENCE_WRITE_REFUSAL
     if model is Person:
         return (
@@ -50,7 +56,7 @@ def refusal(model) -> str:
     return f"Your role may not make this change to this {model._meta.verbose_name}."
 
 
-def companies_touched(obj) -> set[int]:
+def companies_touched(obj: models.Model | None) -> set[int]:
     """The companies whose compliance can change when `obj` is written."""
     if obj is None:
         return set()
@@ -59,9 +65,9 @@ def companies_touched(obj) -> set[int]:
     if isinstance(obj, Mission | Client):
         field = "mission" if isinstance(obj, Mission) else "client"
         return set(Contract.objects.filter(**{field: obj}).values_list("company_id", flat=True))
-    ids = set()
-    if getattr(obj, "company_id", None):
-        ids.add(obj.company_id)
+    ids: set[int] = set()
+    if company_id := getattr(obj, "company_id", None):
+        ids.add(company_id)
     if isinstance(obj, Contract) and obj.parent_id:
         # A subcontract is checked on its prime contract too (SUB-UNLICENSED).
         ids.update(Contract.objects.filter(pk=obj.parent_id).values_list("company_id", flat=True))
@@ -73,39 +79,44 @@ def companies_touched(obj) -> set[int]:
     return ids
 
 
-def _values(instance, m2m) -> dict:
+def _values(instance: models.Model, m2m: Mapping[str, Any] | None) -> dict[str, Any]:
     """The new values as the write rules read them: field name -> id or value."""
     data = {f.name: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
     data.update(m2m or {})
     return data
 
 
-def _stored(instance):
+def _stored(instance: models.Model) -> models.Model | None:
     if instance._state.adding or instance.pk is None:
         return None
-    return type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+    return type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
 
 
-def _check(actor, model, stored, data) -> None:
+def _check(
+    actor: access.Who,
+    model: type[models.Model],
+    stored: models.Model | None,
+    data: Mapping[str, Any] | None,
+) -> None:
     if not access.may_write(actor, model, stored, data):
         raise WriteRefused(refusal(model))
 
 
-def _what(instance, verb: str) -> str:
+def _what(instance: models.Model, verb: str) -> str:
     """The write as the standing history names its cause: `registry.sanction 12 create`."""
     return f"{instance._meta.label_lower} {instance.pk} {verb}"
 
 
-def _recheck(company_ids, what: str) -> None:
-    company_ids = {c for c in company_ids if c}
-    if not company_ids:
+def _recheck(company_ids: Iterable[int | None], what: str) -> None:
+    ids = {c for c in company_ids if c}
+    if not ids:
         return
     pending = _pending.get()
     if pending is not None:
-        pending[0].update(company_ids)
+        pending[0].update(ids)
         pending[1].append(what)
     else:
-        run_compliance(sorted(company_ids), cause=_cause([what]))
+        run_compliance(sorted(ids), cause=_cause([what]))
 
 
 def _cause(whats: list[str]) -> str:
@@ -114,7 +125,7 @@ def _cause(whats: list[str]) -> str:
 
 
 @contextlib.contextmanager
-def writes():
+def writes() -> Iterator[None]:
     """Group several writes: one transaction, one compliance re-check of what they touched."""
     if _pending.get() is not None:
         yield
@@ -136,7 +147,11 @@ def writes():
 
 
 def save(
-    instance: models.Model, *, actor, m2m: dict | None = None, clean_exclude=None
+    instance: models.Model,
+    *,
+    actor: access.Who,
+    m2m: Mapping[str, Any] | None = None,
+    clean_exclude: Collection[str] | None = None,
 ) -> models.Model:
     """Create or update `instance` (its fields already set) and its many-to-many `m2m`
     ({field name: objects or ids}) for `actor` (a user or a SystemActor)."""
@@ -155,7 +170,7 @@ def save(
     return instance
 
 
-def delete(instance: models.Model, *, actor) -> None:
+def delete(instance: models.Model, *, actor: access.Who) -> None:
     model = type(instance)
     with write_transaction():
         stored = _stored(instance)
@@ -168,7 +183,7 @@ def delete(instance: models.Model, *, actor) -> None:
         _recheck(touched, what)
 
 
-def register_person(person: Person, *, actor, employment: Employment | None) -> Person:
+def register_person(person: Person, *, actor: access.Who, employment: Employment | None) -> Person:
     """Register a person with their first employment.
 
     A person whose identity document is already on record is not registered twice: the new
@@ -196,7 +211,7 @@ def register_person(person: Person, *, actor, employment: Employment | None) -> 
     return person
 
 
-def save_form(form, *, actor) -> models.Model:
+def save_form(form: "forms.ModelForm[Any]", *, actor: access.Who) -> models.Model:
     """Save a valid ModelForm (pages, admin) through save(): its instance and many-to-many."""
     instance = form.instance
     m2m = {

@@ -8,6 +8,7 @@ cached Company.standing column, which refresh_standing() and run_compliance() ke
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -17,6 +18,7 @@ from registry.compliance.evaluation import standing_results
 from registry.compliance.facts import load_company_facts
 from registry.compliance.outcomes import standing_of
 from registry.compliance.standing_cache import refresh_standing
+from registry.models import Company
 
 __all__ = [
     "STANDING_PREFETCH",
@@ -55,16 +57,18 @@ STANDING_PREFETCH = (
 )
 
 
-def company_standings(companies, on: dt.date | None = None) -> dict[int, StandingResult]:
+def company_standings(
+    companies: Iterable[Company | int], on: dt.date | None = None
+) -> dict[int, StandingResult]:
     """Standing with reasons for several companies in a fixed number of queries."""
     on = on or timezone.localdate()
     facts = load_company_facts([c.pk if hasattr(c, "pk") else c for c in companies], on)
-    out = {}
+    out: dict[int, StandingResult] = {}
     for cid, f in facts.items():
         reasons = [Reason(r.rule.code, r.severity, r.message) for r in standing_results(f, on)]
         out[cid] = StandingResult(standing_of(r.severity for r in reasons), reasons)
     return out
 
 
-def company_standing(company, on: dt.date | None = None) -> StandingResult:
+def company_standing(company: Company, on: dt.date | None = None) -> StandingResult:
     return company_standings([company.pk], on)[company.pk]

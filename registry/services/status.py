@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -57,13 +58,18 @@ class LicenceHistoryRow:
         return LicenceState(self.to_state).label
 
 
-def standing_since(company: m.Company, result: StandingResult):
+def standing_since(company: m.Company, result: StandingResult) -> dt.datetime | None:
     """When the standing shown took effect: the cached column's date, when the live standing is
     the cached one (else None: it changed by a write not yet recorded)."""
     return company.standing_since if company.standing == result.standing else None
 
 
-def standing_history(v, company: m.Company, regulated=None, limit=HISTORY_LIMIT) -> list:
+def standing_history(
+    v: access.Viewer,
+    company: m.Company,
+    regulated: bool | None = None,
+    limit: int = HISTORY_LIMIT,
+) -> list[StandingHistoryRow]:
     """The latest changes of the company's standing, newest first, in one query. Reasons read as
     the caller may (people and open investigations masked below the threshold)."""
     if regulated is None:
@@ -87,7 +93,9 @@ def standing_history(v, company: m.Company, regulated=None, limit=HISTORY_LIMIT)
     ]
 
 
-def licence_history(v, company: m.Company, limit=HISTORY_LIMIT) -> list:
+def licence_history(
+    v: access.Viewer, company: m.Company, limit: int = HISTORY_LIMIT
+) -> list[LicenceHistoryRow]:
     """The latest state changes of the company's licences, newest first, in one query."""
     events = (
         m.LicenceEvent.objects.filter(
@@ -152,7 +160,7 @@ class CompanyStatus:
         )
 
     @cached_property
-    def contracts_by_mission(self) -> list[dict]:
+    def contracts_by_mission(self) -> list[dict[str, Any]]:
         contracts = (
             access.coordination_contracts(self.viewer)
             .filter(company=self.company)
@@ -168,7 +176,7 @@ class CompanyStatus:
             )
         ]
 
-    def history_answer(self) -> dict:
+    def history_answer(self) -> dict[str, Any]:
         """The API standing-history answer (api.serializers.checks.StandingHistorySerializer)."""
         return {
             "company": self.company.pk,
@@ -178,7 +186,7 @@ class CompanyStatus:
             "licence_history": self.licence_history,
         }
 
-    def answer(self) -> dict:
+    def answer(self) -> dict[str, Any]:
         """The API status answer (api.serializers.checks.StatusSerializer)."""
         company, on = self.company, self.on
         return {
@@ -219,7 +227,9 @@ class CompanyStatus:
         }
 
 
-def company_status(company, who, on: dt.date | None = None) -> CompanyStatus:
+def company_status(
+    company: m.Company | int, who: access.Who, on: dt.date | None = None
+) -> CompanyStatus:
     """The status of `company` (a Company or its id) as `who` may see it on `on` (default
     today). Raises Company.DoesNotExist when the caller may not see the company."""
     on = on or timezone.localdate()
