@@ -8,8 +8,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pmsc_registry
 # Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
 # Branch coverage of registry/ and api/ below which `make check` and .ci/run fail: the level
-# measured when it was set, minus one point. Raise it when coverage rises.
-COVERAGE_FLOOR ?= 0
+# measured when it was set (95 %, 2026-12-02), minus one point. Raise it when coverage rises.
+COVERAGE_FLOOR ?= 94
 
 .PHONY: run install browser demo test test-postgres lint types check check-tests format clean
 

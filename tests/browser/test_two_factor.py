@@ -13,6 +13,13 @@ from tests import factories as f
 pytestmark = pytest.mark.browser
 
 
+def image_loaded(page, image):
+    """Wait until the <img> has loaded a picture (the QR code's SVG is a separate request)."""
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+
+
 def sign_in(page, username, password):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
@@ -50,7 +57,7 @@ def test_a_new_regulator_enrols_with_the_qr_code_and_keeps_recovery_codes(page, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor authentication")
     qr = page.get_by_role("img", name="QR code of your two-factor secret")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # the SVG loaded
+    image_loaded(page, qr)
     screenshot("two-factor-enrol.png")
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     page.get_by_label("Code").fill(f.totp_code(device))
@@ -85,7 +92,7 @@ def test_a_regulator_who_lost_the_phone_signs_in_with_a_recovery_code_and_replac
     page.get_by_role("link", name="Set up a new authenticator app").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up a new authenticator app")
     qr = page.get_by_role("img", name="QR code of your two-factor secret")
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    image_loaded(page, qr)
     new = TOTPDevice.objects.get(user=user, confirmed=False)
     page.get_by_label("Code").fill(f.totp_code(new))
     page.get_by_role("button", name="Confirm").click()
