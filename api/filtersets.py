@@ -14,6 +14,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
+from registry import access
 from registry import filters as shared
 from registry import models as m
 from registry.audit.models import Action as AuditAction
@@ -27,6 +28,7 @@ from registry.choices import (
     SanctionKind,
     Severity,
     Verdict,
+    VettingOutcome,
 )
 from registry.filters import (
     DATE_FILTERS,
@@ -97,6 +99,7 @@ class AuthorityFilterSet(SearchFilterSet):
 
 
 class ServiceCategoryFilterSet(SearchFilterSet):
+    code = CodeInFilter()
     search_fields = ("code", "name", "description")
 
     class Meta:
@@ -108,8 +111,8 @@ class LicenceFilterSet(SearchFilterSet):
     state = MultipleChoiceFilter(choices=LicenceState.choices)
     authority = NumberInFilter(field_name="authority_id")
     company = NumberInFilter(field_name="company_id")
-    country = CountryInFilter(method="filter_country")
-    service = CodeInFilter(method="filter_service")
+    country = CountryInFilter(field_name="countries", method="filter_country")
+    service = CodeInFilter(field_name="services", method="filter_service")
     expires_before = DateFilter(field_name="valid_until", lookup_expr="lt")
     expires_after = DateFilter(field_name="valid_until", lookup_expr="gte")
     active_on = DateFilter(method="filter_active_on")
@@ -144,6 +147,8 @@ class StandardFilterSet(SearchFilterSet):
 class AdherenceFilterSet(FilterSet):
     company = NumberInFilter(field_name="company_id")
     standard = NumberInFilter(field_name="standard_id")
+    signed_after = DateFilter(field_name="signed_on", lookup_expr="gte")
+    signed_before = DateFilter(field_name="signed_on", lookup_expr="lte")
     in_force_on = DateFilter(method="filter_in_force_on")
 
     class Meta:
@@ -170,7 +175,7 @@ class CertificationFilterSet(SearchFilterSet):
 
 
 class MissionFilterSet(SearchFilterSet):
-    country = CountryInFilter(method="filter_country")
+    country = CountryInFilter(field_name="countries", method="filter_country")
     search_fields = ("acronym", "name")
 
     class Meta:
@@ -214,12 +219,29 @@ class IncidentFilterSet(SearchFilterSet):
         fields = ["id", "category"]
 
 
-class SanctionFilterSet(SearchFilterSet):
+class PersonLinkFilterSet(SearchFilterSet):
+    """`person`: the records naming these people, among those on which the caller may see the
+    person (registry.access.hidden_fields): a filter must not reveal a hidden name."""
+
+    person = NumberInFilter(field_name="person", method="filter_person")
+
+    def filter_person(self, queryset, name, value):
+        viewer = access.viewer(getattr(self.request, "user", None))
+        return queryset.filter(
+            access.person_link_visible(viewer, queryset.model), person_id__in=value
+        )
+
+
+class SanctionFilterSet(PersonLinkFilterSet):
     company = NumberInFilter(field_name="company_id")
     kind = MultipleChoiceFilter(choices=SanctionKind.choices)
     imposed_by_authority = NumberInFilter(field_name="imposed_by_authority_id")
     imposed_by_mission = NumberInFilter(field_name="imposed_by_mission_id")
     imposed_by_client = NumberInFilter(field_name="imposed_by_client_id")
+    scope_country = CountryInFilter(field_name="scope_country_id")
+    scope_mission = NumberInFilter(field_name="scope_mission_id")
+    start_after = DateFilter(field_name="start", lookup_expr="gte")
+    start_before = DateFilter(field_name="start", lookup_expr="lte")
     in_force_on = DateFilter(method="filter_in_force_on")
     search_fields = ("reason",)
 
@@ -248,7 +270,7 @@ class PersonFilterSet(SearchFilterSet):
 class VettingFilterSet(FilterSet):
     person = NumberInFilter(field_name="person_id")
     company = NumberInFilter(field_name="company_id")
-    outcome = df.CharFilter()
+    outcome = MultipleChoiceFilter(choices=VettingOutcome.choices)
     vetted_after = DateFilter(field_name="vetted_on", lookup_expr="gte")
 
     class Meta:
@@ -263,12 +285,13 @@ class VettingFilterSet(FilterSet):
         ]
 
 
-class FindingFilterSet(SearchFilterSet):
+class FindingFilterSet(PersonLinkFilterSet):
     company = NumberInFilter(field_name="company_id")
     contract = NumberInFilter(field_name="contract_id")
     rule = CodeInFilter(field_name="rule_code")
     severity = MultipleChoiceFilter(choices=Severity.choices)
     state = MultipleChoiceFilter(choices=FindingState.choices)
+    waived_by = NumberInFilter(field_name="waived_by_id", help_text="User ids, comma-separated.")
     search_fields = ("message",)
 
     class Meta:
@@ -280,6 +303,7 @@ class HiringCheckFilterSet(FilterSet):
     company = NumberInFilter(field_name="company_id")
     client = NumberInFilter(field_name="client_id")
     mission = NumberInFilter(field_name="mission_id")
+    asked_by = NumberInFilter(field_name="asked_by_id", help_text="User ids, comma-separated.")
     verdict = MultipleChoiceFilter(choices=Verdict.choices)
     asked_after = IsoDateTimeFilter(field_name="asked_at", lookup_expr="gte")
     asked_before = IsoDateTimeFilter(field_name="asked_at", lookup_expr="lte")

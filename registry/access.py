@@ -417,6 +417,19 @@ def hidden_fields(who: Who, model: type[Model], obj: Model | None = None) -> fro
     return frozenset()
 
 
+def person_link_visible(who, model) -> Q:
+    """hidden_fields() as a row condition for filters: the rows of `model` (a PERSON_LINKS
+    model) on which the caller may read the person the record names."""
+    if "person" not in PERSON_LINKS.get(model, ()):
+        return Q()
+    v = _as_viewer(who)
+    if not sees_personnel(v):
+        return Q(pk__in=[])
+    if v.role == Role.REGULATOR:
+        return Q(company_id__in=v.regulated_company_ids)
+    return Q()
+
+
 # --- Writes ---------------------------------------------------------------------------------
 # Each rule takes (who, obj, data): obj is the record as stored (None when creating), data the
 # validated new values (None when only the stored record is checked). Readers' querysets have

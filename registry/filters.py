@@ -200,6 +200,12 @@ def m2m_codes(through, owner: str, column: str, codes):
 
 
 class SearchFilterSet(FilterSet):
+    """`q`: part of any of `search_fields`, in any case.
+
+    A method filter names the model field it selects by in `field_name` (django-filter passes
+    it to the method), and `q` covers its `search_fields`: tests/api/test_filter_coverage.py
+    reads both to check that every indexed or enumerated field of a list can be filtered."""
+
     q = df.CharFilter(method="search", label="Text search")
     search_fields: tuple[str, ...] = ()
 
@@ -227,11 +233,13 @@ class CoordinationFilters(FilterSet):
     client = NumberInFilter(field_name="client_id", help_text="Client ids, comma-separated.")
     mission = NumberInFilter(field_name="mission_id", help_text="Mission ids, comma-separated.")
     country = CountryInFilter(
+        field_name="countries",
         method="filter_country",
         help_text="Countries the contract covers: ISO 3166-1 alpha-2 codes, comma-separated,"
         " any case (KE,so).",
     )
     service = CodeInFilter(
+        field_name="services",
         method="filter_service",
         help_text="Services the contract covers: service category codes, comma-separated.",
     )
@@ -249,7 +257,7 @@ class CoordinationFilters(FilterSet):
 
     class Meta:
         model = m.Contract
-        fields = ["id"]
+        fields = ["id", "reference"]
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(
@@ -318,12 +326,22 @@ class CompanyFilters(SearchFilterSet):
     registering_authority = NumberInFilter(field_name="registering_authority_id")
     registration_number = df.CharFilter(lookup_expr="iexact")
     parent = NumberInFilter(field_name="parent_id")
-    service = CodeInFilter(method="filter_service", label="Service codes the company offers")
+    service = CodeInFilter(
+        field_name="services", method="filter_service", label="Service codes the company offers"
+    )
     licensed_in = CountryInFilter(
         method="filter_licensed_in", label="Countries where an active licence is in force today"
     )
     # The cached column the compliance engine keeps fresh (registry.services.standing).
     standing = MultipleChoiceFilter(choices=Standing.choices)
+    # What `q` matches (CompanyQuerySet.search, which `search` below calls).
+    search_fields = (
+        "legal_name",
+        "aliases__name",
+        "registration_number",
+        "lei",
+        "licences__number",
+    )
 
     class Meta:
         model = m.Company

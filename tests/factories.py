@@ -42,6 +42,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class ServiceCategoryFactory(factory.django.DjangoModelFactory):
+    """A category beyond the fixed catalogue (which the migrations load), for list tests."""
+
+    class Meta:
+        model = m.ServiceCategory
+
+    code = factory.Sequence(lambda n: f"test_service_{n}")
+    name = factory.Sequence(lambda n: f"Test service {n}")
+    armed = False
+    description = "A fictional service."
+
+
 class AuthorityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.LicensingAuthority

@@ -1,6 +1,7 @@
 """A small world seen from every role: records of 'our' side (the regulator's authority, the
 officer's mission) and of 'their' side, so each test can say who sees which."""
 
+from functools import cached_property
 from types import SimpleNamespace
 
 import pytest
@@ -91,3 +92,27 @@ def ids(response) -> set:
     body = response.json()
     rows = body["results"] if isinstance(body, dict) else body
     return {row.get("id", row.get("code")) for row in rows}
+
+
+class Scene:
+    """What a resource's `make` and `create_body` draw on: the regulator's company and the
+    officer's mission (from tests/conftest.py), and the rest made when first asked for."""
+
+    def __init__(self, company, mission):
+        self.company = company
+        self.mission = mission
+        self.authority = company.registering_authority
+
+    @cached_property
+    def client(self):
+        return f.ClientFactory(mission=self.mission)
+
+    @cached_property
+    def person(self):
+        return f.EmploymentFactory(company=self.company, contract=None).person
+
+
+@pytest.fixture
+def scene(company, mission, users):
+    """The little the generic resource cases need (tests/api/resource_cases.py)."""
+    return Scene(company, mission)

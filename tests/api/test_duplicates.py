@@ -12,7 +12,22 @@ from rest_framework import validators
 from api.errors import exception_handler
 from registry.models import Contract
 
-from .test_access_matrix import _payloads
+from .conftest import Scene
+from .resources import test_contracts, test_register
+
+# resource -> its generic cases' valid create body (tests/api/resources/)
+CREATE_BODIES = {
+    "contracts": test_contracts.TestContracts.create_body,
+    "licences": test_register.TestLicences.create_body,
+    "companies": test_register.TestCompanies.create_body,
+    "codes": test_register.TestCodes.create_body,
+    "authorities": test_register.TestAuthorities.create_body,
+}
+
+
+def _payload(world, path):
+    return CREATE_BODIES[path](Scene(world.company, world.mission))
+
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +69,7 @@ def no_validation():
 @pytest.mark.parametrize("path", KEYS)
 def test_a_duplicate_answers_409_with_the_key_field(world, client_for, authority, path):
     role, field = KEYS[path]
-    payload, _ = _payloads(world, authority.pk)[path]
+    payload = _payload(world, path)
     client = client_for(role)
     assert client.post(f"/api/v1/{path}/", payload, format="json").status_code == 201
     _conflict(client.post(f"/api/v1/{path}/", payload, format="json"), field)
@@ -65,7 +80,7 @@ def test_a_duplicate_the_database_refuses_answers_the_same(
     world, client_for, authority, path, request
 ):
     role, field = KEYS[path]
-    payload, _ = _payloads(world, authority.pk)[path]
+    payload = _payload(world, path)
     client = client_for(role)
     assert client.post(f"/api/v1/{path}/", payload, format="json").status_code == 201
     sequential = _conflict(client.post(f"/api/v1/{path}/", payload, format="json"), field)
@@ -93,7 +108,7 @@ def test_a_patch_onto_a_taken_reference_is_a_conflict_too(world, client_for, no_
 
 
 def test_a_duplicate_with_other_errors_is_a_400_listing_all(world, client_for, authority):
-    payload, _ = _payloads(world, authority.pk)["contracts"]
+    payload = _payload(world, "contracts")
     client = client_for("admin")
     assert client.post("/api/v1/contracts/", payload, format="json").status_code == 201
     response = client.post("/api/v1/contracts/", {**payload, "countries": ["ZZ"]}, format="json")

@@ -134,3 +134,51 @@ def test_contracts_use_cursor_pages(world, auditor_client):
     assert "cursor=" in first["next"] and "count" not in first
     second = auditor_client.get(first["next"]).json()
     assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
+
+
+def test_filters_of_every_indexed_field(world, auditor_client):
+    """The filters tests/api/test_filter_coverage.py asked for, each selecting its row."""
+    get = lambda path, q: ids(auditor_client.get(f"/api/v1/{path}/", q))  # noqa: E731
+    assert get("service-categories", {"code": "armed_escort,close_protection"}) == {
+        "armed_escort",
+        "close_protection",
+    }
+    old = f.AdherenceFactory(company=world.other_company, signed_on=dt.date(2001, 1, 1))
+    assert get("adherences", {"signed_before": "2001-12-31"}) == {old.pk}
+    assert get("adherences", {"signed_after": "2002-01-01"}) == {world.adherence.pk}
+    scoped = f.SanctionFactory(
+        company=world.company, scope="mission", scope_mission=world.mission, kind="fine"
+    )
+    in_so = f.SanctionFactory(
+        company=world.company, scope="country", scope_country=f.country("SO"), kind="fine"
+    )
+    old = f.SanctionFactory(company=world.company, start=dt.date(2001, 1, 1), kind="fine")
+    assert get("sanctions", {"scope_mission": world.mission.pk}) == {scoped.pk}
+    assert get("sanctions", {"scope_country": "so"}) == {in_so.pk}
+    assert get("sanctions", {"start_before": "2001-12-31"}) == {old.pk}
+    assert old.pk not in get("sanctions", {"start_after": "2002-01-01"})
+    world.finding.waived_by = f.UserFactory()
+    world.finding.save()
+    assert get("findings", {"waived_by": world.finding.waived_by_id}) == {world.finding.pk}
+    assert get("findings", {"person": world.other_person.pk}) == {world.other_finding.pk}
+    world.check.asked_by = world.finding.waived_by
+    world.check.save()
+    assert get("hiring-checks", {"asked_by": world.check.asked_by_id}) == {world.check.pk}
+    assert get("coordination", {"reference": world.other_contract.reference}) == {
+        world.other_contract.pk
+    }
+    assert get("vetting", {"outcome": "cleared"}) == {world.vetting.pk, world.other_vetting.pk}
+    assert auditor_client.get("/api/v1/vetting/", {"outcome": "bogus"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("mission_staff", False), ("regulator", False), ("auditor", True)],
+)
+def test_the_person_filter_reveals_no_hidden_name(world, client_for, role, sees):
+    """The sanction names a person of the other company: a regulator of ours and mission staff
+    read the sanction with the person hidden, so filtering by that person finds nothing."""
+    world.sanction.person = world.other_person
+    world.sanction.save()
+    found = ids(client_for(role).get("/api/v1/sanctions/", {"person": world.other_person.pk}))
+    assert found == ({world.sanction.pk} if sees else set())
