@@ -417,7 +417,7 @@ def hidden_fields(who: Who, model: type[Model], obj: Model | None = None) -> fro
     return frozenset()
 
 
-def person_link_visible(who, model) -> Q:
+def person_link_visible(who: Who, model: type[Model]) -> Q:
     """hidden_fields() as a row condition for filters: the rows of `model` (a PERSON_LINKS
     model) on which the caller may read the person the record names."""
     if "person" not in PERSON_LINKS.get(model, ()):
