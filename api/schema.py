@@ -82,6 +82,15 @@ class AutoSchema(BaseAutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        exports = getattr(self.view, "exports", None)
+        if exports and self._is_list_view() and "200" in responses:
+            for name, export in exports.items():
+                responses["200"]["content"][export.media_type] = {
+                    "schema": {
+                        "type": "string",
+                        "description": f"The whole filtered set as {name.upper()}, streamed.",
+                    }
+                }
         ref = self.resolve_serializer(ErrorSerializer, "response").ref
         for code in self._error_codes():
             responses.setdefault(

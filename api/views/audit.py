@@ -6,7 +6,6 @@ import base64
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +13,6 @@ from api import filtersets as fs
 from api.errors import ErrorSerializer
 from api.pagination import CursorPagination
 from api.permissions import AUDITORS, EVERYONE, RolePermission
-from api.renderers import CSVRenderer, NDJSONRenderer
 from api.serializers.audit import (
     AuditEntrySerializer,
     AuditHeadSerializer,
@@ -25,7 +23,7 @@ from registry.audit import exports, signing
 from registry.audit.checkpoints import check, document, parse_expect
 from registry.audit.models import AuditEntry, Checkpoint
 
-from .base import ReadOnlyRegistryViewSet, StreamingExportMixin
+from .base import Export, ReadOnlyRegistryViewSet, StreamingExportMixin
 
 
 class AuditPagination(CursorPagination):
@@ -39,10 +37,9 @@ class AuditEntryViewSet(StreamingExportMixin, ReadOnlyRegistryViewSet):
     serializer_class = AuditEntrySerializer
     filterset_class = fs.AuditEntryFilterSet
     pagination_class = AuditPagination
-    renderer_classes = [JSONRenderer, CSVRenderer, NDJSONRenderer]
     exports = {
-        "csv": (exports.stream_audit_csv, "text/csv; charset=utf-8"),
-        "ndjson": (exports.stream_audit_ndjson, "application/x-ndjson"),
+        "csv": Export(exports.stream_audit_csv, "text/csv; charset=utf-8"),
+        "ndjson": Export(exports.stream_audit_ndjson, "application/x-ndjson"),
     }
     export_name = "audit"
     lookup_field = "seq"

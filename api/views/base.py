@@ -3,7 +3,7 @@
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
@@ -18,6 +18,8 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
+from rest_framework.utils.mediatypes import media_type_matches
 
 from api.errors import PreconditionFailed
 from api.parsers import StrictJSONParser
@@ -160,12 +162,65 @@ class ReadOnlyRegistryViewSet(RegistryMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class StreamingExportMixin(_ListViewBase):
-    """`?format=csv|ndjson` on a list streams the whole filtered set through `exports`
-    ({format: (generator over a queryset, content type)}), unpaginated, in constant memory."""
+def _by_preference(header: str) -> list[str]:
+    """The media types of an Accept header, most preferred first (RFC 9110 quality values)."""
+    weighted = []
+    for part in header.split(","):
+        media_type, *params = [piece.strip() for piece in part.split(";")]
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media_type and quality > 0:
+            weighted.append((-quality, media_type))
+    return [media_type for _, media_type in sorted(weighted, key=lambda pair: pair[0])]
 
-    exports: Mapping[str, tuple[Callable[[QuerySet[Any]], Iterable[bytes]], str]] = {}
+
+class Export(NamedTuple):
+    """One streamed format of a list: a generator of encoded rows over a queryset."""
+
+    stream: Callable[[QuerySet[Any]], Iterable[bytes]]
+    content_type: str
+
+    @property
+    def media_type(self) -> str:
+        return self.content_type.split(";")[0]
+
+
+class StreamingExportMixin(_ListViewBase):
+    """`?format=csv|ndjson` (or `.csv`, or an Accept header naming the media type) on a list
+    streams the whole filtered set through `exports`, unpaginated, in constant memory.
+
+    An export is not a renderer of the serializer's data, so it is chosen here, before DRF's
+    content negotiation; errors and other answers of the view stay JSON."""
+
+    exports: Mapping[str, Export] = {}
     export_name = "export"
+    export_format: str | None = None
+
+    def perform_content_negotiation(self, request, force=False):
+        self.export_format = self._requested_export(request)
+        if self.export_format is not None:
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+    def _requested_export(self, request) -> str | None:
+        asked = self.format_kwarg or request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
+        if asked:
+            return asked if asked in self.exports else None
+        # The most preferred (q) media type the view can answer wins, JSON first on a tie.
+        offered = [(None, JSONRenderer.media_type)] + [
+            (name, export.media_type) for name, export in self.exports.items()
+        ]
+        for accepted in _by_preference(request.META.get("HTTP_ACCEPT", "*/*")):
+            for name, media_type in offered:
+                if media_type_matches(media_type, accepted):
+                    return name
+        return None
 
     @extend_schema(
         parameters=[
@@ -178,28 +233,14 @@ class StreamingExportMixin(_ListViewBase):
         ],
     )
     def list(self, request, *args, **kwargs):
-        export = self.exports.get(request.accepted_renderer.format)
-        if export is None:
+        if self.export_format is None:
             return super().list(request, *args, **kwargs)
-        stream, content_type = export
+        export = self.exports[self.export_format]
         response = StreamingHttpResponse(
-            stream(self.filter_queryset(self.get_queryset())), content_type=content_type
+            export.stream(self.filter_queryset(self.get_queryset())),
+            content_type=export.content_type,
         )
         response["Content-Disposition"] = (
-            f'attachment; filename="{self.export_name}.{request.accepted_renderer.format}"'
+            f'attachment; filename="{self.export_name}.{self.export_format}"'
         )
         return response
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # No accepted_renderer when content negotiation failed (unknown ?format=, Accept);
-        # DRF then answers that error as JSON.
-        renderer = getattr(request, "accepted_renderer", None)
-        if (
-            renderer is not None
-            and not isinstance(response, StreamingHttpResponse)
-            and renderer.format in self.exports
-        ):
-            # Errors and non-list answers are JSON whatever format was asked for.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)

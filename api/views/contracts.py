@@ -1,21 +1,18 @@
 """Missions, clients, contracts (with CSV and NDJSON exports) and coordination summaries."""
 
-from rest_framework.renderers import JSONRenderer
-
 from api import filtersets as fs
 from api.pagination import CursorPagination
 from api.permissions import ADMINS, SIGNED_IN
-from api.renderers import CSVRenderer, NDJSONRenderer
 from api.serializers import contracts
 from registry import access, exports
 from registry import models as m
 from registry.choices import Role
 
-from .base import ReadOnlyRegistryViewSet, RegistryViewSet, StreamingExportMixin
+from .base import Export, ReadOnlyRegistryViewSet, RegistryViewSet, StreamingExportMixin
 
 EXPORTS = {
-    "csv": (exports.stream_contracts_csv, "text/csv; charset=utf-8"),
-    "ndjson": (exports.stream_contracts_ndjson, "application/x-ndjson"),
+    "csv": Export(exports.stream_contracts_csv, "text/csv; charset=utf-8"),
+    "ndjson": Export(exports.stream_contracts_ndjson, "application/x-ndjson"),
 }
 
 
@@ -47,7 +44,6 @@ class ContractViewSet(StreamingExportMixin, RegistryViewSet):
     serializer_class = contracts.ContractSerializer
     filterset_class = fs.ContractFilterSet
     pagination_class = CursorPagination
-    renderer_classes = [JSONRenderer, CSVRenderer, NDJSONRenderer]
     exports = EXPORTS
     export_name = "contracts"
     ordering_fields = ["id", "start", "end", "reference"]

@@ -166,3 +166,37 @@ def test_stream_neutralises_every_text_column(world):
     body = b"".join(stream_contracts_csv(m.Contract.objects.filter(pk=contract.pk))).decode()
     row = next(csv.DictReader(io.StringIO(body)))
     assert (row["client"], row["reference"], row["title"]) == ("'=cmd|' /C calc'!A0", "'-REF", "ok")
+
+
+@pytest.mark.parametrize(
+    ("how", "content_type"),
+    [
+        ({"format": "csv"}, "text/csv; charset=utf-8"),
+        ({"HTTP_ACCEPT": "text/csv"}, "text/csv; charset=utf-8"),
+        ({"HTTP_ACCEPT": "application/x-ndjson, application/json;q=0.5"}, "application/x-ndjson"),
+        ({"HTTP_ACCEPT": "application/json, text/csv;q=0.9"}, "application/json"),
+        ({"HTTP_ACCEPT": "*/*"}, "application/json"),
+        ({}, "application/json"),
+    ],
+)
+def test_an_export_is_chosen_by_format_or_accept_header(world, client_for, how, content_type):
+    params = {"format": how["format"]} if "format" in how else {}
+    headers = {k: v for k, v in how.items() if k != "format"}
+    response = client_for("regulator").get("/api/v1/contracts/", params, **headers)
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+
+
+def test_a_format_suffix_exports_too(world, client_for):
+    response = client_for("regulator").get("/api/v1/contracts.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+def test_export_formats_apply_to_lists_only_and_unknown_formats_are_refused(world, client_for):
+    api = client_for("regulator")
+    detail = api.get(f"/api/v1/contracts/{world.contract.pk}/", {"format": "csv"})
+    assert detail.status_code == 200 and detail["Content-Type"] == "application/json"
+    assert api.get("/api/v1/contracts/", {"format": "xml"}).status_code == 404
+    assert api.get("/api/v1/contracts/", HTTP_ACCEPT="application/xml").status_code == 406
+    # A bad filter in an export is a JSON 400, not a CSV body.
+    bad = api.get("/api/v1/contracts/", {"format": "csv", "start_after": "soon"})
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/json"
