@@ -136,7 +136,7 @@ class LicenceFilterSet(SearchFilterSet):
         return queryset.active_on(value)
 
 
-class StandardFilterSet(SearchFilterSet):
+class ConductStandardFilterSet(SearchFilterSet):
     search_fields = ("code", "name", "issuer")
 
     class Meta:

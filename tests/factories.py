@@ -122,7 +122,7 @@ class LicenceFactory(factory.django.DjangoModelFactory):
             )
 
 
-class StandardFactory(factory.django.DjangoModelFactory):
+class ConductStandardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.ConductStandard
         django_get_or_create = ["code"]
@@ -137,7 +137,7 @@ class AdherenceFactory(factory.django.DjangoModelFactory):
         model = m.Adherence
 
     company = factory.SubFactory(CompanyFactory)
-    standard = factory.SubFactory(StandardFactory)
+    standard = factory.SubFactory(ConductStandardFactory)
     signed_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=400))
 
 
@@ -147,7 +147,10 @@ class CertificationFactory(factory.django.DjangoModelFactory):
 
     company = factory.SubFactory(CompanyFactory)
     standard = factory.SubFactory(
-        StandardFactory, code="psc1", name="ANSI/ASIS PSC.1", kind=StandardKind.MANAGEMENT_STANDARD
+        ConductStandardFactory,
+        code="psc1",
+        name="ANSI/ASIS PSC.1",
+        kind=StandardKind.MANAGEMENT_STANDARD,
     )
     certifying_body = "Meridian Certification Bureau"
     issued_on = factory.LazyFunction(lambda: TODAY() - dt.timedelta(days=300))

@@ -94,7 +94,7 @@ def test_concurrent_appends_keep_one_valid_chain():
             barrier.wait()
             for i in range(per_writer):
                 with transaction.atomic():
-                    f.StandardFactory(code=f"std-{n}-{i}", name=f"Standard {n}-{i}")
+                    f.ConductStandardFactory(code=f"std-{n}-{i}", name=f"Standard {n}-{i}")
         except Exception as exc:  # surfaced by the assertion below
             errors.append(exc)
         finally:

@@ -39,7 +39,7 @@ def test_db_roles_refuses_odd_names():
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_application_role_can_only_read_and_append():
-    standard = f.StandardFactory(code="roles-test", name="Roles test")
+    standard = f.ConductStandardFactory(code="roles-test", name="Roles test")
     app = f"pmsc_app_{uuid.uuid4().hex[:10]}"
     owner = connection.settings_dict["USER"]
     with connection.cursor() as cursor:

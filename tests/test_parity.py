@@ -409,7 +409,7 @@ def company_update_case(w, client):
 
 def adherence_case(w, client):
     c = w["company"]
-    standard = f.StandardFactory()
+    standard = f.ConductStandardFactory()
     fields = {"company": c.pk, "standard": standard.pk, "signed_on": TODAY.isoformat()}
     return (
         "registry.adherence",
@@ -477,7 +477,7 @@ def vetting_case(w, client):
 
 def certification_case(w, client):
     c = w["company"]
-    standard = f.StandardFactory(code="iso18788", name="ISO 18788")
+    standard = f.ConductStandardFactory(code="iso18788", name="ISO 18788")
     fields = {
         "company": c.pk,
         "standard": standard.pk,

@@ -111,7 +111,7 @@ def test_a_failed_attempt_leaves_nothing_in_collect_or_the_chain():
 
     def write():
         with tx.write_transaction():
-            standards.append(f.StandardFactory(code=f"std-{len(standards)}"))
+            standards.append(f.ConductStandardFactory(code=f"std-{len(standards)}"))
             if len(standards) == 1:
                 raise deadlock()
 
@@ -138,7 +138,7 @@ def test_the_chain_lock_is_one_query_per_transaction():
         assert len(queries) == 2 + 1  # lock; SAVEPOINT, RELEASE
         assert chain.chain_lock_held()
         with CaptureQueriesContext(connection) as queries:
-            f.StandardFactory(code="held")  # its append reads the head and inserts, no lock
+            f.ConductStandardFactory(code="held")  # its append reads the head and inserts, no lock
         assert not any("pg_advisory" in q["sql"] for q in queries)
     assert not chain.chain_lock_held()
     with transaction.atomic():

@@ -115,7 +115,7 @@ class LicenceTransitionSerializer(StrictSerializer):
     valid_until = serializers.DateField(required=False, help_text="Renewal only: new end date.")
 
 
-class StandardSerializer(ValidatedModelSerializer):
+class ConductStandardSerializer(ValidatedModelSerializer):
     class Meta:
         model = m.ConductStandard
         fields = ["id", "code", "name", "kind", "issuer", "url", "description"]

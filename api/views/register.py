@@ -127,10 +127,10 @@ class LicenceViewSet(RegistryViewSet):
     renew = _transition_action(LicenceAction.RENEW)
 
 
-class StandardViewSet(RegistryViewSet):
+class ConductStandardViewSet(RegistryViewSet):
     queryset_fn = staticmethod(lambda v: m.ConductStandard.objects.all())
-    serializer_class = register.StandardSerializer
-    filterset_class = fs.StandardFilterSet
+    serializer_class = register.ConductStandardSerializer
+    filterset_class = fs.ConductStandardFilterSet
     ordering_fields = ["code", "name"]
     write_roles = ADMINS
 

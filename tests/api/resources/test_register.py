@@ -64,7 +64,7 @@ class TestCodes(WriteCases):
     basename = "code"
     read_roles = ALL
     write_roles = ADMINS
-    make = staticmethod(lambda s: f.StandardFactory(code=f"code-{unique()}"))
+    make = staticmethod(lambda s: f.ConductStandardFactory(code=f"code-{unique()}"))
     create_body = staticmethod(
         lambda s: {"code": "national-code", "name": "National code", "kind": "national_code"}
     )
@@ -81,7 +81,7 @@ class TestAdherences(WriteCases):
     create_body = staticmethod(
         lambda s: {
             "company": s.company.pk,
-            "standard": f.StandardFactory().pk,
+            "standard": f.ConductStandardFactory().pk,
             "signed_on": "2026-01-01",
         }
     )
@@ -96,7 +96,7 @@ class TestCertifications(WriteCases):
     create_body = staticmethod(
         lambda s: {
             "company": s.company.pk,
-            "standard": f.StandardFactory(code="psc1", kind="management_standard").pk,
+            "standard": f.ConductStandardFactory(code="psc1", kind="management_standard").pk,
             "certifying_body": "Meridian",
             "issued_on": "2026-01-01",
             "expires_on": "2028-01-01",
