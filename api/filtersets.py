@@ -40,8 +40,10 @@ from registry.filters import (
     IsoDateTimeFilter,
     MultipleChoiceFilter,
     NumberInFilter,
+    OnDayFilter,
+    RelatedCodesFilter,
+    RelatedCountriesFilter,
     SearchFilterSet,
-    m2m_codes,
     strict_id,
 )
 
@@ -111,29 +113,16 @@ class LicenceFilterSet(SearchFilterSet):
     state = MultipleChoiceFilter(choices=LicenceState.choices)
     authority = NumberInFilter(field_name="authority_id")
     company = NumberInFilter(field_name="company_id")
-    country = CountryInFilter(field_name="countries", method="filter_country")
-    service = CodeInFilter(field_name="services", method="filter_service")
+    country = RelatedCountriesFilter(field_name="countries")
+    service = RelatedCodesFilter(field_name="services")
     expires_before = DateFilter(field_name="valid_until", lookup_expr="lt")
     expires_after = DateFilter(field_name="valid_until", lookup_expr="gte")
-    active_on = DateFilter(method="filter_active_on")
+    active_on = OnDayFilter()
     search_fields = ("number", "company__legal_name")
 
     class Meta:
         model = m.Licence
         fields = ["id", "number", "weapons_authorised"]
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(
-            m2m_codes(m.Licence.countries.through, "licence_id", "country_id", value)
-        )
-
-    def filter_service(self, queryset, name, value):
-        return queryset.filter(
-            m2m_codes(m.Licence.services.through, "licence_id", "servicecategory_id", value)
-        )
-
-    def filter_active_on(self, queryset, name, value):
-        return queryset.active_on(value)
 
 
 class ConductStandardFilterSet(SearchFilterSet):
@@ -149,43 +138,32 @@ class AdherenceFilterSet(FilterSet):
     standard = NumberInFilter(field_name="standard_id")
     signed_after = DateFilter(field_name="signed_on", lookup_expr="gte")
     signed_before = DateFilter(field_name="signed_on", lookup_expr="lte")
-    in_force_on = DateFilter(method="filter_in_force_on")
+    in_force_on = OnDayFilter(by="in_force_on")
 
     class Meta:
         model = m.Adherence
         fields = ["id"]
-
-    def filter_in_force_on(self, queryset, name, value):
-        return queryset.in_force_on(value)
 
 
 class CertificationFilterSet(SearchFilterSet):
     company = NumberInFilter(field_name="company_id")
     standard = NumberInFilter(field_name="standard_id")
     expires_before = DateFilter(field_name="expires_on", lookup_expr="lt")
-    valid_on = DateFilter(method="filter_valid_on")
+    valid_on = OnDayFilter(by="valid_on")
     search_fields = ("certifying_body", "certificate_number")
 
     class Meta:
         model = m.Certification
         fields = ["id"]
 
-    def filter_valid_on(self, queryset, name, value):
-        return queryset.valid_on(value)
-
 
 class MissionFilterSet(SearchFilterSet):
-    country = CountryInFilter(field_name="countries", method="filter_country")
+    country = RelatedCountriesFilter(field_name="countries")
     search_fields = ("acronym", "name")
 
     class Meta:
         model = m.Mission
         fields = ["id", "organisation", "acronym"]
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(
-            m2m_codes(m.Mission.countries.through, "mission_id", "country_id", value)
-        )
 
 
 class ClientFilterSet(SearchFilterSet):
@@ -242,15 +220,12 @@ class SanctionFilterSet(PersonLinkFilterSet):
     scope_mission = NumberInFilter(field_name="scope_mission_id")
     start_after = DateFilter(field_name="start", lookup_expr="gte")
     start_before = DateFilter(field_name="start", lookup_expr="lte")
-    in_force_on = DateFilter(method="filter_in_force_on")
+    in_force_on = OnDayFilter(by="in_force_on")
     search_fields = ("reason",)
 
     class Meta:
         model = m.Sanction
         fields = ["id", "scope"]
-
-    def filter_in_force_on(self, queryset, name, value):
-        return queryset.in_force_on(value)
 
 
 class PersonFilterSet(SearchFilterSet):

@@ -195,8 +195,36 @@ class MultipleChoiceFilter(df.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-def m2m_codes(through, owner: str, column: str, codes):
-    return Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": codes}))
+class RelatedCodesFilter(CodeInFilter):
+    """Records linked through the many-to-many `field_name` to any of the codes (the related
+    model's keys): one EXISTS over the link table, so no record is listed twice."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        field = self.model._meta.get_field(self.field_name)
+        links = field.remote_field.through.objects.filter(
+            **{field.m2m_field_name(): OuterRef("pk"), f"{field.m2m_reverse_name()}__in": value}
+        )
+        return qs.filter(Exists(links))
+
+
+class RelatedCountriesFilter(RelatedCodesFilter):
+    """Records linked through `field_name` to any of the countries: ?country=KE,so."""
+
+    field_class = UpperCaseField
+
+
+class OnDayFilter(DateFilter):
+    """Records in force on a day, in the one meaning their queryset gives it: the queryset
+    method `by` (active_on, in_force_on, valid_on) defined with the model."""
+
+    def __init__(self, *args, by: str = "active_on", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by = by
+
+    def filter(self, qs, value):
+        return qs if value is None else getattr(qs, self.by)(value)
 
 
 class SearchFilterSet(FilterSet):
@@ -232,22 +260,20 @@ class CoordinationFilters(FilterSet):
     company = NumberInFilter(field_name="company_id", help_text="Company ids, comma-separated.")
     client = NumberInFilter(field_name="client_id", help_text="Client ids, comma-separated.")
     mission = NumberInFilter(field_name="mission_id", help_text="Mission ids, comma-separated.")
-    country = CountryInFilter(
+    country = RelatedCountriesFilter(
         field_name="countries",
-        method="filter_country",
         help_text="Countries the contract covers: ISO 3166-1 alpha-2 codes, comma-separated,"
         " any case (KE,so).",
     )
-    service = CodeInFilter(
+    service = RelatedCodesFilter(
         field_name="services",
-        method="filter_service",
         help_text="Services the contract covers: service category codes, comma-separated.",
     )
     armed = StrictBooleanFilter(help_text="Armed contracts (true) or unarmed ones (false).")
     status = MultipleChoiceFilter(
         choices=ContractStatus.choices, help_text="Any of these statuses (repeat the parameter)."
     )
-    active_on = DateFilter(method="filter_active_on", help_text=ACTIVE_ON_HELP)
+    active_on = OnDayFilter(help_text=ACTIVE_ON_HELP)
     start_after = DateFilter(
         field_name="start", lookup_expr="gte", help_text="Starting on or after this day."
     )
@@ -258,20 +284,6 @@ class CoordinationFilters(FilterSet):
     class Meta:
         model = m.Contract
         fields = ["id", "reference"]
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(
-            m2m_codes(m.Contract.countries.through, "contract_id", "country_id", value)
-        )
-
-    def filter_service(self, queryset, name, value):
-        return queryset.filter(
-            m2m_codes(m.Contract.services.through, "contract_id", "servicecategory_id", value)
-        )
-
-    def filter_active_on(self, queryset, name, value):
-        # The one meaning of "active on a day": registry.models.contracts.ContractQuerySet.
-        return queryset.active_on(value)
 
 
 class ContractFilters(CoordinationFilters, SearchFilterSet):
@@ -326,9 +338,7 @@ class CompanyFilters(SearchFilterSet):
     registering_authority = NumberInFilter(field_name="registering_authority_id")
     registration_number = df.CharFilter(lookup_expr="iexact")
     parent = NumberInFilter(field_name="parent_id")
-    service = CodeInFilter(
-        field_name="services", method="filter_service", label="Service codes the company offers"
-    )
+    service = RelatedCodesFilter(field_name="services", label="Service codes the company offers")
     licensed_in = CountryInFilter(
         method="filter_licensed_in", label="Countries where an active licence is in force today"
     )
@@ -350,11 +360,6 @@ class CompanyFilters(SearchFilterSet):
     def search(self, queryset, name, value):
         """The register's one search (CompanyQuerySet.search)."""
         return queryset.search(value)
-
-    def filter_service(self, queryset, name, value):
-        return queryset.filter(
-            m2m_codes(m.Company.services.through, "company_id", "servicecategory_id", value)
-        )
 
     def filter_licensed_in(self, queryset, name, value):
         active = m.Licence.objects.active_on(timezone.localdate()).filter(
