@@ -16,13 +16,15 @@ everything, the duplicate too.
 """
 
 import re
+import sys
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.settings import api_settings
@@ -30,6 +32,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.parsers import PayloadTooLarge, max_body_bytes
 from registry.errors import DomainError, IllegalTransition, WriteRefused
+from registry.health import RETRY_AFTER_SECONDS, database_unavailable, unavailable
 
 
 class Conflict(exceptions.APIException):
@@ -263,7 +266,15 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    """handler500: likewise for an unexpected error under /api/."""
+    """handler500: likewise for an unexpected error under /api/. An error that means that the
+    database cannot be reached (down, restarting, failing over) is a 503 with Retry-After, a
+    page that needs no database on the web: the service recovers when the database returns."""
+    if database_unavailable(sys.exc_info()[1]):
+        if request.path.startswith("/api/"):
+            return unavailable("The database is unavailable; retry shortly.")
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.path.startswith("/api/"):
         body = {"status": 500, "code": "error", "detail": "Server error."}
         return JsonResponse(body, status=500)

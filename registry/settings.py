@@ -95,7 +95,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id for every log line, then /healthz and /readyz before the host check,
+    # the HTTPS redirect, sessions and transactions (registry/health.py).
+    "registry.logs.RequestIdMiddleware",
+    "registry.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Compresses HTML and JSON, but never a page that carries a CSRF token (registry/headers.py).
+    "registry.headers.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,12 +157,35 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": envstr("SQLITE_TEST_NAME")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: opening a PostgreSQL connection per request costs more than the
-    # lookup it serves. Health checks drop connections that the server has closed.
-    _db["CONN_MAX_AGE"] = envint("DB_CONN_MAX_AGE", 600)
-    _db["CONN_HEALTH_CHECKS"] = True
+    # lookup it serves. Health checks drop connections that the server has closed. Or, with
+    # DB_POOL_MAX_SIZE > 0, a psycopg connection pool per process (Django 5.2's "pool" option):
+    # fewer server connections than gunicorn threads, shared between them.
+    _pool_max = envint("DB_POOL_MAX_SIZE", 0)
+    if _pool_max > 0:
+        _db["CONN_MAX_AGE"] = 0
+        _db.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(envint("DB_POOL_MIN_SIZE", 2), _pool_max),
+            "max_size": _pool_max,
+            "timeout": envint("DB_POOL_TIMEOUT", 10),
+        }
+    else:
+        _db["CONN_MAX_AGE"] = envint("DB_CONN_MAX_AGE", 600)
+        _db["CONN_HEALTH_CHECKS"] = True
 else:
     raise ImproperlyConfigured(f"Unsupported DATABASE_URL engine: {_db['ENGINE']}")
 DATABASES = {"default": _db}
+# A read replica (PostgreSQL streaming replication) for the long reads that can lag a moment:
+# exports and dashboards (registry/replica.py). Tests mirror it onto the primary.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL)
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL URL")
+    _replica["CONN_MAX_AGE"] = _db["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["OPTIONS"] = {**_db.get("OPTIONS", {})}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -229,10 +258,26 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 
+# Logs go to standard error: one JSON object per line with the request id (registry/logs.py),
+# or plain text with LOG_FORMAT=text (the default with DEBUG).
+LOG_FORMAT = envstr("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "registry.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "registry.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
 

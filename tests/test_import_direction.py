@@ -19,7 +19,10 @@ LAYERS = {
         "registry.csv_safety",
         "registry.env",
         "registry.errors",
+        "registry.health",
+        "registry.logs",
         "registry.names",
+        "registry.replica",
         "registry.validators",
     ],
     "models": ["registry.models", "registry.reference_data", "registry.roles"],
@@ -53,7 +56,7 @@ CHANNELS = {
 }
 # They put the doors together (settings, URL conf, app start-up) and may import any of them.
 ASSEMBLY = {"registry", "registry.apps", "registry.settings", "registry.urls"}
-ASSEMBLY |= {"registry.asgi", "registry.wsgi"}
+ASSEMBLY |= {"registry.asgi", "registry.wsgi", "registry.gunicorn_conf"}
 ORDER = list(LAYERS)
 
 

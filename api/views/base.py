@@ -27,6 +27,7 @@ from api.permissions import EVERYONE
 from registry import access
 from registry.audit.queries import history_params
 from registry.filters import INTEGER_FIELDS, strict_id
+from registry.replica import on_replica
 from registry.services import records
 
 
@@ -237,7 +238,7 @@ class StreamingExportMixin(_ListViewBase):
             return super().list(request, *args, **kwargs)
         export = self.exports[self.export_format]
         response = StreamingHttpResponse(
-            export.stream(self.filter_queryset(self.get_queryset())),
+            export.stream(on_replica(self.filter_queryset(self.get_queryset()))),
             content_type=export.content_type,
         )
         response["Content-Disposition"] = (

@@ -24,7 +24,7 @@ def channel_for(path: str) -> str:
 
 
 class AuditMiddleware:
-    """Give each request an id (echoed in the X-Request-ID header) and an audit context.
+    """Give each request an audit context with the request's id (echoed in X-Request-ID).
 
     Writing requests run their view in one transaction (like ATOMIC_REQUESTS, but reads stay out
     of it), so a change and its audit entry commit or roll back together whatever the view does.
@@ -38,9 +38,9 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        request_id = uuid.uuid4().hex
-        # HttpRequest has no `id`: this middleware adds it, for views and logs.
-        request.id = request_id  # type: ignore[attr-defined]
+        # The id registry.logs.RequestIdMiddleware gave the request (the proxy's, when sound),
+        # so that the audit entry, the logs and the answer's X-Request-ID name it alike.
+        request_id = getattr(request, "request_id", "") or uuid.uuid4().hex
         with audit_context(
             channel=channel_for(request.path_info), request_id=request_id, request=request
         ):

@@ -11,6 +11,7 @@ from registry import access
 from registry.choices import Role
 from registry.exports import stream_contracts_csv
 from registry.models import Mission
+from registry.replica import on_replica
 
 from ..filters import ContractFilter
 from ..forms import ContractForm
@@ -106,7 +107,7 @@ def contract_csv(request):
             content_type="text/plain; charset=utf-8",
         )
     response = StreamingHttpResponse(
-        stream_contracts_csv(filterset.qs), content_type="text/csv; charset=utf-8"
+        stream_contracts_csv(on_replica(filterset.qs)), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="contracts-{stamp}.csv"'
