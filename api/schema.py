@@ -11,8 +11,10 @@ RolePermission applies, so the schema cannot promise what the view refuses:
   calls that not every signed-in role may make;
 - 404 on paths with a record in them and on paginated lists (a page or cursor that does not
   exist); 400 on lists (strict filters) and writes with a body;
-- 409 on writes to records (state conflicts, duplicate natural keys), 412 on PUT and PATCH
-  (If-Match), 415 on writes with a JSON body;
+- 409 on writes to records (state conflicts, duplicate natural keys, an Idempotency-Key still
+  in flight), 412 on PUT and PATCH (If-Match), 415 on writes with a JSON body;
+- the optional `Idempotency-Key` header and its 422 on the creates and licence transitions
+  (the view methods decorated with api.idempotency.idempotent);
 - `security` lists the token and the session, plus `{}` (no credentials) where anonymous
   callers are served: register reads, the API root, POST /auth/token/ (only `{}`).
 """
@@ -25,6 +27,8 @@ from registry import access
 from registry.filters import NumberInFilter
 
 from .errors import ErrorSerializer
+from .idempotency import PARAMETER as IDEMPOTENCY_KEY
+from .idempotency import is_idempotent
 from .permissions import SIGNED_IN
 
 ERRORS = {
@@ -36,6 +40,7 @@ ERRORS = {
     "record with the same natural key).",
     "412": "If-Match does not match the record's current ETag; nothing was changed.",
     "415": "Send JSON (Content-Type: application/json).",
+    "422": "The Idempotency-Key was already used for another path or body; nothing was changed.",
     "429": "Too many requests; see the Retry-After header.",
 }
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -78,7 +83,15 @@ class AutoSchema(BaseAutoSchema):
                 codes.append("404")  # a page or cursor that does not exist
         if "{" in self.path:
             codes.append("404")
+        if is_idempotent(self.view):
+            codes.append("422")
         return sorted(set(codes))
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if is_idempotent(self.view):
+            parameters = [*parameters, IDEMPOTENCY_KEY]
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -298,6 +298,11 @@ OTP_RECOVERY_THROTTLE_FACTOR = 1
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 500)
 API_TOKEN_LIFETIME_DAYS = envint("API_TOKEN_LIFETIME_DAYS", 90)
+# A create or licence transition sent with `Idempotency-Key` keeps its answer this many hours for
+# the caller's retries (api/idempotency.py); `manage.py daily` deletes older keys.
+IDEMPOTENCY_KEY_HOURS = envint("IDEMPOTENCY_KEY_HOURS", 24)
+if IDEMPOTENCY_KEY_HOURS < 1:
+    raise ImproperlyConfigured("IDEMPOTENCY_KEY_HOURS must be >= 1")
 REST_FRAMEWORK: dict[str, Any] = {
     # Token first: its challenge makes a request without credentials answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -77,6 +77,13 @@ def _finding_twice():
     finding(company=company)
 
 
+def idempotency_key(user=None, **kw):
+    now = NOW()
+    values = {"user": user or f.UserFactory(), "key": "retry-1", "fingerprint": "0" * 64,
+              "created_at": now, "expires_at": now + dt.timedelta(hours=24), **kw}  # fmt: skip
+    return m.IdempotencyKey.objects.create(**values)
+
+
 def _contract(**values):
     return lambda: update(f.ContractFactory(), **values)
 
@@ -125,6 +132,8 @@ CASES = {
     ),
     "licence_state_valid": lambda: update(f.LicenceFactory(), state="dormant"),
     "licence_event_has_reason": _event_without_reason,
+    "idempotency_key_unique_per_user": lambda: idempotency_key(idempotency_key().user),
+    "idempotency_key_expires_after_created": lambda: idempotency_key(expires_at=NOW() - DAY),
     "mission_end_after_start": lambda: update(f.MissionFactory(), end=dt.date(2014, 12, 31)),
     "client_mission_kind_names_mission": lambda: f.ClientFactory(
         kind=ClientKind.MISSION, mission=None

@@ -22,6 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.mediatypes import media_type_matches
 
 from api.errors import PreconditionFailed
+from api.idempotency import idempotent
 from api.parsers import StrictJSONParser
 from api.permissions import EVERYONE
 from registry import access
@@ -133,6 +134,7 @@ class RegistryMixin(_GenericViewBase):
 class RegistryViewSet(RegistryMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from api import filtersets as fs
 from api.errors import ErrorSerializer
+from api.idempotency import idempotent
 from api.pagination import CursorPagination
 from api.permissions import ADMINS, EVERYONE, SIGNED_IN
 from api.serializers import checks
@@ -41,6 +42,7 @@ class HiringCheckViewSet(ReadOnlyRegistryViewSet):
         request=checks.ProposedHireSerializer,
         responses={201: checks.HiringCheckSerializer, 400: ErrorSerializer},
     )
+    @idempotent
     def create(self, request, *args, **kwargs):
         body = checks.ProposedHireSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)

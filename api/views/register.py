@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from api import filtersets as fs
 from api.authentication import require_recent_password
 from api.errors import ErrorSerializer
+from api.idempotency import idempotent
 from api.permissions import ADMINS, EVERYONE, REGULATORS, SIGNED_IN
 from api.serializers import checks, register
 from registry import access
@@ -91,6 +92,7 @@ def _transition_action(licence_action: LicenceAction):
         return Response(data, headers={"ETag": etag_for(data)})
 
     handler.__name__ = name
+    handler = idempotent(handler)
     handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
     return extend_schema(
         request=register.LicenceTransitionSerializer,

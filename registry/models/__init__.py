@@ -5,6 +5,7 @@ from .companies import Company, CompanyAlias
 from .compliance import Finding, HiringCheck
 from .conduct import Adherence, Certification, ConductStandard
 from .contracts import Contract
+from .idempotency import IdempotencyKey
 from .licences import Licence, LicenceEvent
 from .missions import Client, Mission
 from .oversight import Incident, Sanction
@@ -25,6 +26,7 @@ __all__ = [
     "Employment",
     "Finding",
     "HiringCheck",
+    "IdempotencyKey",
     "Incident",
     "Licence",
     "LicenceEvent",

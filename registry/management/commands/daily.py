@@ -11,7 +11,8 @@ from .run_compliance import print_summary, progress_printer
 class Command(BaseCommand):
     help = (
         "The daily run: expire licences whose validity has ended, then re-check every company as"
-        " of the date, so standings that change with the date alone are recorded. Run it once a"
+        " of the date, so standings that change with the date alone are recorded; delete expired"
+        " API idempotency keys. Run it once a"
         " day from cron; running it twice changes nothing."
     )
 
@@ -28,5 +29,8 @@ class Command(BaseCommand):
         summary = run_daily(on, progress=progress_printer(sys.stderr))
         self.stdout.write(f"Expired licences of {len(summary['expired_companies'])} companies.")
         print_summary(self.stdout, summary)
+        self.stdout.write(
+            f"Deleted {summary['idempotency_keys_deleted']} expired API idempotency keys."
+        )
         checkpoint = summary["checkpoint"]
         self.stdout.write(f"Signed audit checkpoint {checkpoint.seq}:{checkpoint.hash}.")
