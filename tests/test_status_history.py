@@ -1,10 +1,13 @@
 """The status answers (API status, web company page) carry standing_since and the history of
 standing and of licence states, read at the caller's threshold."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
@@ -73,8 +76,19 @@ def test_status_carries_standing_since_and_both_histories(suspended, mission_off
 
 
 def test_standing_since_is_null_when_the_live_standing_was_not_recorded(suspended, auditor):
-    Company.objects.filter(pk=suspended.pk).update(standing=Standing.GOOD)  # a stale cache
-    assert status(auditor, suspended)["standing_since"] is None
+    # A cache computed for another day is not served: the standing is computed afresh, and
+    # its start is unknown when it differs from the cached one.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Company.objects.filter(pk=suspended.pk).update(standing=Standing.GOOD, standing_on=yesterday)
+    answer = status(auditor, suspended)
+    assert answer["standing"] != Standing.GOOD and answer["standing_since"] is None
+
+
+def test_a_status_read_serves_what_the_write_path_stored(suspended, auditor):
+    # Written around the service (never done by the registry's doors): the stored answer for
+    # today is what a status read serves, without evaluating the rules again.
+    Company.objects.filter(pk=suspended.pk).update(standing=Standing.GOOD)
+    assert status(auditor, suspended)["standing"] == Standing.GOOD
 
 
 def test_history_reasons_hide_people_from_mission_staff(flagged, mission_officer, auditor):

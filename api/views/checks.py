@@ -132,7 +132,7 @@ class StatusLookupView(APIView):
                     authority__in=LicensingAuthority.objects.filter(by_authority)
                 )
             companies = companies.filter(id__in=licences.values("company_id"))
-        found = list(companies[:2])
+        found = list(companies.values_list("id", flat=True)[:2])
         if not found:
             raise NotFound("No company matches.")
         if len(found) > 1:

@@ -4,6 +4,7 @@ adherences and certifications."""
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api import filtersets as fs
@@ -15,6 +16,7 @@ from api.serializers import checks, register
 from registry import access
 from registry import models as m
 from registry.choices import LicenceAction
+from registry.filters import strict_id
 from registry.services.licensing import transition
 from registry.services.standing import STANDING_PREFETCH
 from registry.services.status import company_status
@@ -56,10 +58,19 @@ class CompanyViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"], url_path="status")
     def status(self, request, pk=None):
-        data = checks.StatusSerializer(
-            company_status(self.get_object(), request.user).answer()
-        ).data
+        data = checks.StatusSerializer(self._status(pk).answer()).data
         return Response(data, headers={"ETag": etag_for(data)})
+
+    def _status(self, pk):
+        """company_status() loads the company as the caller may see it, with what the answer
+        reads, once: not get_object() first with the record's own prefetches."""
+        company_id = strict_id(pk)
+        if company_id is None:
+            raise NotFound()
+        try:
+            return company_status(company_id, self.request.user)
+        except m.Company.DoesNotExist:
+            raise NotFound() from None
 
     @extend_schema(
         responses={200: checks.StandingHistorySerializer, 404: ErrorSerializer},
@@ -67,8 +78,7 @@ class CompanyViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"], url_path="standing-history", url_name="standing-history")
     def standing_history(self, request, pk=None):
-        status = company_status(self.get_object(), request.user)
-        data = checks.StandingHistorySerializer(status.history_answer()).data
+        data = checks.StandingHistorySerializer(self._status(pk).history_answer()).data
         return Response(data, headers={"ETag": etag_for(data)})
 
     def get_permissions(self):

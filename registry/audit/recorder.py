@@ -54,6 +54,8 @@ CLEAR_FIELDS_ONLY = {
 # confirmation, removal and a recovery code used up are recorded).
 SECOND_FACTOR_USE = {"throttling_failure_timestamp", "throttling_failure_count", "last_used_at"}
 IGNORED_ON_UPDATE_OF = {
+    # The standing cache's bookkeeping: StandingChange rows (audited) record each change.
+    "registry.company": {"standing_reasons", "standing_on"},
     "otp_totp.totpdevice": SECOND_FACTOR_USE | {"last_t", "drift"},
     "registry.recoverycodes": SECOND_FACTOR_USE,
 }

@@ -1,7 +1,9 @@
 """The cached Company.standing column and its history (StandingChange): the one writer.
 
-Lists and counts read the cached column; refresh_standing() recomputes it after a change that
-does not go through run_compliance() (a waiver, say), and run_compliance() after each batch.
+Lists and counts read the cached column, and status reads for the day it was computed for read
+its reasons too (Company.standing_reasons, standing_on); refresh_standing() recomputes them
+after a change that does not go through run_compliance() (a waiver, say), run_compliance()
+after each batch, and the daily run for every company as of the new day.
 """
 
 import datetime as dt
@@ -12,12 +14,13 @@ from django.utils import timezone
 
 from registry.audit import context as audit_context
 from registry.audit import recorder as audit
+from registry.choices import Severity
 from registry.models import Company, StandingChange
 
 from .base import chunks
 from .evaluation import Result, standing_results
 from .facts import BATCH_SIZE, load_company_facts
-from .outcomes import standing_of
+from .outcomes import GRAVEST_FIRST, standing_of
 
 
 def standing_cause(cause: str | None = None) -> str:
@@ -52,20 +55,21 @@ def write_standing(
     now = now or timezone.now()
     cause = standing_cause(cause)
     request_id = audit_context.current().request_id[:64]
+    rows = {cid: reason_rows(rs) for cid, rs in results.items()}
     with transaction.atomic():
         cached = {
-            cid: (value, since)
-            for cid, value, since in Company.objects.select_for_update()
+            cid: (value, since, reasons, computed_on)
+            for cid, value, since, reasons, computed_on in Company.objects.select_for_update()
             .filter(id__in=list(standings))
             .order_by("id")
-            .values_list("id", "standing", "standing_since")
+            .values_list("id", "standing", "standing_since", "standing_reasons", "standing_on")
         }
         changes = [
             StandingChange(
                 company_id=cid,
                 from_standing=cached[cid][0] if cached[cid][1] is not None else None,
                 to_standing=value,
-                reasons=_reason_rows(results[cid]),
+                reasons=rows[cid],
                 at=now,
                 on=on,
                 cause=cause,
@@ -79,19 +83,28 @@ def write_standing(
             by_value.setdefault(change.to_standing, []).append(change.company_id)
         for value, ids in by_value.items():
             Company.objects.filter(id__in=ids).update(standing=value, standing_since=now)
+        # The reasons and the day they hold for, where either moved: what status reads serve.
+        moved = [
+            Company(id=cid, standing_reasons=rows[cid], standing_on=on)
+            for cid in sorted(standings)
+            if cid in cached and (cached[cid][2] != rows[cid] or cached[cid][3] != on)
+        ]
+        Company.objects.bulk_update(moved, ["standing_reasons", "standing_on"])
         if changes:
             StandingChange.objects.bulk_create(changes)
             audit.record_bulk(audit.created(c, company_id=c.company_id) for c in changes)
     return standings
 
 
-def _reason_rows(results: list[Result]) -> list[dict[str, str]]:
-    rows = []
+def reason_rows(results: list[Result]) -> list[dict[str, str]]:
+    """The reasons of a standing as stored and shown: each once, the gravest first, then in
+    the order of the rule catalogue."""
+    rows: list[dict[str, str]] = []
     for r in results:
         row = {"code": r.rule.code, "severity": r.severity, "message": r.message}
         if row not in rows:
             rows.append(row)
-    return sorted(rows, key=lambda x: (x["code"], x["message"]))
+    return sorted(rows, key=lambda row: GRAVEST_FIRST.index(Severity(row["severity"])))
 
 
 def refresh_standing(

@@ -79,6 +79,19 @@ class Company(TimeStampedModel):
         editable=False,
         help_text="When the cached standing took its current value (empty until first computed).",
     )
+    standing_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The reasons of the cached standing, unredacted: [{code, severity, message}].",
+    )
+    standing_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day the cached standing and reasons were computed for; a read for that"
+        " day uses them, a read for another day computes the standing afresh.",
+    )
 
     objects = CompanyQuerySet.as_manager()
 

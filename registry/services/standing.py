@@ -17,7 +17,7 @@ from registry.choices import Standing
 from registry.compliance.evaluation import standing_results
 from registry.compliance.facts import load_company_facts
 from registry.compliance.outcomes import standing_of
-from registry.compliance.standing_cache import refresh_standing
+from registry.compliance.standing_cache import reason_rows, refresh_standing
 from registry.models import Company
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "company_standing",
     "company_standings",
     "refresh_standing",
+    "stored_standing",
 ]
 
 
@@ -65,10 +66,21 @@ def company_standings(
     facts = load_company_facts([c.pk if hasattr(c, "pk") else c for c in companies], on)
     out: dict[int, StandingResult] = {}
     for cid, f in facts.items():
-        reasons = [Reason(r.rule.code, r.severity, r.message) for r in standing_results(f, on)]
-        out[cid] = StandingResult(standing_of(r.severity for r in reasons), reasons)
+        results = standing_results(f, on)
+        reasons = [Reason(**row) for row in reason_rows(results)]
+        out[cid] = StandingResult(standing_of(r.severity for r in results), reasons)
     return out
 
 
 def company_standing(company: Company, on: dt.date | None = None) -> StandingResult:
+    """The standing computed now from all the company's facts."""
     return company_standings([company.pk], on)[company.pk]
+
+
+def stored_standing(company: Company, on: dt.date | None = None) -> StandingResult:
+    """The standing the write path stored, when it was computed for `on` (default today); else
+    computed now. What status reads serve: the same answer, without loading every fact."""
+    on = on or timezone.localdate()
+    if company.standing_on == on and company.standing_since is not None:
+        return StandingResult(company.standing, [Reason(**row) for row in company.standing_reasons])
+    return company_standing(company, on)

@@ -19,7 +19,7 @@ from registry import access
 from registry import models as m
 from registry.choices import FindingState, LicenceAction, LicenceState
 
-from .standing import Reason, StandingResult, company_standing
+from .standing import Reason, StandingResult, stored_standing
 
 HISTORY_LIMIT = 20
 
@@ -228,10 +228,16 @@ class CompanyStatus:
 
 
 def company_status(
-    company: m.Company | int, who: access.Who, on: dt.date | None = None
+    company: m.Company | int,
+    who: access.Who,
+    on: dt.date | None = None,
+    *,
+    profile: bool = False,
 ) -> CompanyStatus:
     """The status of `company` (a Company or its id) as `who` may see it on `on` (default
-    today). Raises Company.DoesNotExist when the caller may not see the company."""
+    today); with `profile`, also the company's trading names and services (the web page shows
+    them, the API status answer does not). Raises Company.DoesNotExist when the caller may not
+    see the company."""
     on = on or timezone.localdate()
     v = who if isinstance(who, access.Viewer) else access.viewer(who)
     pk = company.pk if isinstance(company, m.Company) else company
@@ -239,8 +245,7 @@ def company_status(
         access.companies(v)
         .select_related("home_country", "registering_authority__country", "parent")
         .prefetch_related(
-            "aliases",
-            "services",
+            *(("aliases", "services") if profile else ()),
             Prefetch("licences", queryset=access.licences(v).select_related("authority__country")),
             "licences__countries",
             "licences__services",
@@ -252,7 +257,7 @@ def company_status(
         .get(pk=pk)
     )
     regulated = access.regulates(v, company.pk)
-    result = company_standing(company, on)
+    result = stored_standing(company, on)
     result.reasons = access.standing_reasons(v, company.pk, result.reasons, regulated=regulated)
     return CompanyStatus(
         company=company,

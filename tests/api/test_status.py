@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from registry.choices import FindingState, LicenceState
-from registry.services.standing import company_standing
+from registry.services.standing import company_standing, refresh_standing
 
 from .. import factories as f
 
@@ -127,3 +127,25 @@ def test_status_query_count_is_fixed(world, client_for, django_assert_max_num_qu
         f.LicenceFactory(company=world.company)
     with django_assert_max_num_queries(len(baseline)):
         assert len(client.get(url).json()["licences"]) == 21
+
+
+STATUS_QUERIES = 13  # company, licences (+2 codes), codes, certificates, 2 histories,
+# sanctions, findings, contracts (+2 codes): the same for any amount of data
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_status_serves_the_stored_standing_in_a_fixed_number_of_queries(world, client_for, extra):
+    for _ in range(extra):
+        f.ContractFactory(company=world.company, client=world.other_client)
+        f.LicenceFactory(company=world.company)
+        f.IncidentFactory(company=world.company)
+    refresh_standing([world.company.pk])  # as every write through the services does
+    client = client_for("auditor")  # reads every reason unredacted
+    url = f"/api/v1/companies/{world.company.pk}/status/"
+    with CaptureQueriesContext(connection) as read:
+        answer = client.get(url).json()
+    assert len(read) == STATUS_QUERIES
+    # The rules are not evaluated again: no query reads the incidents they weigh.
+    assert not any("registry_incident" in q["sql"] for q in read.captured_queries)
+    assert answer["standing"] == company_standing(world.company).standing
+    assert answer["reasons"] == [vars(r) for r in company_standing(world.company).reasons]

@@ -38,7 +38,7 @@ def search(request):
 def company_detail(request, pk):
     # The same read model as the API status answer: one standing, one history, one threshold.
     try:
-        status = company_status(pk, request.user)
+        status = company_status(pk, request.user, profile=True)
     except Company.DoesNotExist:
         raise Http404("No company matches.") from None
     company, v, today = status.company, status.viewer, status.on
