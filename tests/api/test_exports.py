@@ -200,3 +200,13 @@ def test_export_formats_apply_to_lists_only_and_unknown_formats_are_refused(worl
     # A bad filter in an export is a JSON 400, not a CSV body.
     bad = api.get("/api/v1/contracts/", {"format": "csv", "start_after": "soon"})
     assert bad.status_code == 400 and bad["Content-Type"] == "application/json"
+
+
+def test_copy_output_is_sent_in_pieces_not_a_row_at_a_time():
+    from registry.exports import coalesced
+
+    rows = [b"x" * 100] * 1000  # 100 kB in 1,000 rows
+    pieces = list(coalesced(iter(rows), size=64 * 1024))
+    assert b"".join(pieces) == b"".join(rows)
+    assert [len(p) for p in pieces] == [65600, 34400]
+    assert list(coalesced(iter([]))) == []
