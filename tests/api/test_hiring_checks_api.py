@@ -6,6 +6,8 @@ Needs registry.services.hiring (the compliance engineer's branch); skipped until
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from registry.choices import SanctionKind, Verdict  # noqa: E402
 from registry.models import HiringCheck  # noqa: E402
@@ -13,6 +15,11 @@ from registry.models import HiringCheck  # noqa: E402
 from .. import factories as f  # noqa: E402
 
 pytestmark = pytest.mark.django_db
+
+# The company, mission and codes; the company's facts (licences and their codes, codes of
+# conduct, certificates, sanctions, incidents, contracts, findings); the overlapping contracts;
+# the record's validation, its insert and two audit entries; savepoints. Fixed, whatever the data.
+HIRING_CHECK_QUERIES = 37
 
 
 def _payload(world, **changes):
@@ -136,3 +143,18 @@ def test_a_check_stored_without_coordination_answers_the_documented_empty_lists(
         "terminated_for_cause": [],
         "sanctions": [],
     }
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_a_hiring_check_costs_the_same_queries_whatever_the_data(world, client_for, extra):
+    for _ in range(extra):
+        f.ContractFactory(company=world.company, client=world.other_client, countries=["KE"])
+        f.LicenceFactory(company=world.company)
+        f.IncidentFactory(company=world.company)
+        f.SanctionFactory(company=world.company)
+    client = client_for("mission_staff")
+    client.post("/api/v1/hiring-checks/", _payload(world), format="json")  # warm caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/hiring-checks/", _payload(world), format="json")
+    assert response.status_code == 201
+    assert len(queries) == HIRING_CHECK_QUERIES
