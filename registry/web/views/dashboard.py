@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from registry import access
 from registry.choices import FindingState, LicenceState, Severity, Standing
+from registry.replica import on_replica
 
 from ..permissions import SIGNED_IN, role_required
 from ..standing import standing_counts
@@ -22,13 +23,14 @@ EXPIRY_MONTHS = 12
 def dashboard(request):
     v = access.viewer(request.user)
     today = timezone.localdate()
-    contracts = access.contracts(v).order_by()
+    # Aggregates that may lag the primary by a moment: the read replica, when there is one.
+    contracts = on_replica(access.contracts(v).order_by())
     by_mission = _count_and_value(contracts, "mission__acronym", "No mission")
     by_year = _count_and_value(contracts.annotate(year=ExtractYear("start")), "year", "—")
 
-    standings = standing_counts(access.companies(v))
+    standings = standing_counts(on_replica(access.companies(v)))
     findings = (
-        access.findings(v)
+        on_replica(access.findings(v))
         .filter(state=FindingState.OPEN)
         .order_by()
         .values("rule_code", "severity")
@@ -41,7 +43,7 @@ def dashboard(request):
 
     horizon = _add_months(today.replace(day=1), EXPIRY_MONTHS)
     expiring = (
-        access.licences(v)
+        on_replica(access.licences(v))
         .filter(state=LicenceState.ACTIVE, valid_until__gte=today, valid_until__lt=horizon)
         .order_by()
         .annotate(month=TruncMonth("valid_until"))
