@@ -339,3 +339,14 @@ def test_completed_contracts_are_not_checked(company):
         end=TODAY - 10 * DAY,
     )
     assert "LIC-COUNTRY" not in open_codes(company)
+
+
+def test_coord_overlap_names_three_contracts_and_counts_the_rest(company):
+    others = [f.ContractFactory(company=company) for _ in range(5)]  # five other clients
+    check = hire(company, client=None)
+    [message] = [x["message"] for x in check.findings if x["rule"] == "COORD-OVERLAP"]
+    named = sorted(others, key=lambda c: (c.start, c.reference))[:3]
+    assert all(c.reference in message for c in named)
+    assert message.endswith("; and 2 more.")
+    # The coordination list, not the message, holds them all.
+    assert len(check.coordination["overlapping_contracts"]) == 5

@@ -378,14 +378,22 @@ def overlapping(h: Engagement) -> list[Engagement]:
     return found
 
 
+# The message names the first few overlapping contracts and counts the rest, so a finding's size
+# does not grow with the company's contracts (one finding per contract naming all the others
+# would grow with their square); the coordination list shows them all.
+OVERLAPS_NAMED = 3
+
+
 @COORD_OVERLAP.check(HIRE)
 def _coord_overlap(h: Engagement, on: dt.date) -> Iterator[Hit]:
-    others = overlapping(h)
+    others = sorted(overlapping(h), key=lambda o: (o.stored.start, o.stored.reference))
     if others:
         parts = [
             f"{o.stored.reference} for {o.stored.mission or o.stored.client}"
             f" in {', '.join(sorted(set(o.countries) & set(h.countries)))}"
             f" ({o.stored.start} to {o.end})"
-            for o in others
+            for o in others[:OVERLAPS_NAMED]
         ]
+        if len(others) > OVERLAPS_NAMED:
+            parts.append(f"and {len(others) - OVERLAPS_NAMED} more")
         yield Hit(h.key, "Also contracted: " + "; ".join(parts) + ".", h.contract_id)
