@@ -1,7 +1,12 @@
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
 
 from registry.models import Contract
+from registry.web import paging
+from registry.web.views import contracts as contract_views
 
 from . import factories as f
 from .webutil import assert_fixed_queries
@@ -171,3 +176,37 @@ def test_auditor_cannot_edit(client, auditor):
     contract = f.ContractFactory()
     client.force_login(auditor)
     assert client.get(reverse("web:contract_edit", args=[contract.pk])).status_code == 403
+
+
+def _references(response) -> list[str]:
+    return re.findall(r'<a href="/contracts/\d+/">([^<]+)</a>', response.text)
+
+
+def test_contract_list_pages_by_keyset_forward_and_back(client, auditor, monkeypatch):
+    monkeypatch.setattr(contract_views, "PAGE_SIZE", 2)
+    day = dt.date(2026, 1, 1)
+    for n in range(5):  # two share a start day: the id breaks the tie
+        f.ContractFactory(reference=f"K-{n}", start=day - dt.timedelta(days=n // 2 * 10))
+    client.force_login(auditor)
+    url = reverse("web:contracts")
+    first = client.get(url)
+    assert _references(first) == ["K-0", "K-1"] and "5 contracts" in first.text
+    seen = _references(first)
+    page = first
+    while 'rel="next"' in page.text:
+        after = re.search(r'href="\?after=([^"&]+)" rel="next"', page.text).group(1)
+        page = client.get(url, {"after": after})
+        seen += _references(page)
+    assert seen == ["K-0", "K-1", "K-2", "K-3", "K-4"]
+    before = re.search(r'href="\?before=([^"&]+)" rel="prev"', page.text).group(1)
+    assert _references(client.get(url, {"before": before})) == ["K-2", "K-3"]
+    # A key that is not one (typed, stale) is the first page, never an error.
+    assert _references(client.get(url, {"after": "soon.x"})) == ["K-0", "K-1"]
+
+
+def test_contract_list_count_is_capped(client, auditor, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    for n in range(5):
+        f.ContractFactory(reference=f"C-{n}")
+    client.force_login(auditor)
+    assert "More than 3 contracts" in client.get(reverse("web:contracts")).text

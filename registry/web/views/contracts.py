@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from registry.replica import on_replica
 
 from ..filters import ContractFilter
 from ..forms import ContractForm
+from ..paging import keyset_page
 from ..permissions import CONTRACT_READERS, MISSION, role_required
 from ..writes import save_form
 
@@ -42,7 +42,7 @@ def contract_list(request):
         .order_by("-start", "id")
     )
     filterset = _filtered(request, v, contracts)
-    page = Paginator(filterset.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(filterset.rows, request.GET, PAGE_SIZE, day_field="start")
     context = {"filter": filterset, "page": page, "may_register": v.role in MISSION}
     return render(request, "registry/contract_list.html", context)
 
