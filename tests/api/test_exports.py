@@ -103,8 +103,10 @@ def _bulk_contracts(n: int) -> None:
 
 
 @pytest.mark.slow
-def test_export_of_100k_contracts_streams_in_constant_memory(auditor, client_for, capsys):
-    n = 100_000
+def test_export_of_30k_contracts_streams_in_constant_memory(auditor, client_for, capsys):
+    # Held in memory, 30,000 rows would take 30 MiB or more; streamed, the growth is noise.
+    # (benchmarks/ measures a million.)
+    n = 30_000
     _bulk_contracts(n)
     client = client_for("auditor")
     for fmt in ("csv", "ndjson"):
@@ -120,7 +122,7 @@ def test_export_of_100k_contracts_streams_in_constant_memory(auditor, client_for
                 f"RSS growth {growth / 2**20:.1f} MiB"
             )
         assert rows == n + (1 if fmt == "csv" else 0)
-        assert growth < 50 * 2**20
+        assert growth < 16 * 2**20
 
 
 def test_stream_functions_accept_any_contract_queryset(world):
