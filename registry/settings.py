@@ -212,6 +212,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# In development (and under the tests, which run with DEBUG=1 in the environment but
+# settings.DEBUG off) WhiteNoise looks a file up when it is asked for, instead of scanning every
+# static file each time a request handler starts: each test client starts one.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
