@@ -13,6 +13,7 @@ from registry.choices import SanctionKind, Verdict  # noqa: E402
 from registry.models import HiringCheck  # noqa: E402
 
 from .. import factories as f  # noqa: E402
+from .payloads import hiring_request
 
 pytestmark = pytest.mark.django_db
 
@@ -20,21 +21,6 @@ pytestmark = pytest.mark.django_db
 # conduct, certificates, sanctions, incidents, contracts, findings); the overlapping contracts;
 # the record's validation, its insert and two audit entries; savepoints. Fixed, whatever the data.
 HIRING_CHECK_QUERIES = 37
-
-
-def _payload(world, **changes):
-    today = dt.date.today()
-    return {
-        "company": world.company.pk,
-        "mission": world.mission.pk,
-        "countries": ["KE"],
-        "services": ["unarmed_guarding"],
-        "armed": False,
-        "personnel": {"international": 2, "third_country": 0, "local": 10, "armed": 0},
-        "start": (today + dt.timedelta(days=10)).isoformat(),
-        "end": (today + dt.timedelta(days=100)).isoformat(),
-        **changes,
-    }
 
 
 def _insure(company):
@@ -61,19 +47,19 @@ def test_cleared(world, client_for):
     _insure(world.company)
     world.finding.delete()
     world.incident_open.delete()  # a serious incident under investigation is a warning
-    body = _check(client_for, _payload(world))
+    body = _check(client_for, hiring_request(world))
     assert body["verdict"] == Verdict.CLEARED
 
 
 def test_cleared_with_warnings(world, client_for):
-    body = _check(client_for, _payload(world))  # no insurance: a warning
+    body = _check(client_for, hiring_request(world))  # no insurance: a warning
     assert body["verdict"] == Verdict.CLEARED_WITH_WARNINGS
     assert any(x["severity"] == "warning" for x in body["findings"])
 
 
 def test_refused_and_coordination_shows_others(world, client_for):
     f.SanctionFactory(company=world.other_company, kind=SanctionKind.DEBARMENT)
-    payload = _payload(world, company=world.other_company.pk, countries=["SO"])
+    payload = hiring_request(world, company=world.other_company.pk, countries=["SO"])
     body = _check(client_for, payload)
     assert body["verdict"] == Verdict.REFUSED
     assert {"rule", "severity", "message"} <= set(body["findings"][0])
@@ -87,7 +73,7 @@ def test_refused_and_coordination_shows_others(world, client_for):
 
 def test_bad_input_is_400_and_stores_nothing(world, client_for):
     before = HiringCheck.objects.count()
-    payload = _payload(world, end="2000-01-01", countries=["ZZ"])
+    payload = hiring_request(world, end="2000-01-01", countries=["ZZ"])
     response = client_for("mission_staff").post("/api/v1/hiring-checks/", payload, format="json")
     assert response.status_code == 400 and response.json()["fields"]
     assert HiringCheck.objects.count() == before
@@ -97,18 +83,18 @@ def test_bad_input_is_400_and_stores_nothing(world, client_for):
     ("role", "status"), [("public", 401), ("auditor", 403), ("regulator", 403)]
 )
 def test_who_may_run_checks(world, client_for, role, status):
-    response = client_for(role).post("/api/v1/hiring-checks/", _payload(world), format="json")
+    response = client_for(role).post("/api/v1/hiring-checks/", hiring_request(world), format="json")
     assert response.status_code == status
 
 
 def test_officer_cannot_check_for_another_mission(world, client_for):
-    payload = _payload(world, mission=world.other_mission.pk)
+    payload = hiring_request(world, mission=world.other_mission.pk)
     response = client_for("mission_staff").post("/api/v1/hiring-checks/", payload, format="json")
     assert response.status_code == 403
 
 
 def test_past_checks_are_listed(world, client_for):
-    body = _check(client_for, _payload(world))
+    body = _check(client_for, hiring_request(world))
     listed = client_for("mission_staff").get("/api/v1/hiring-checks/").json()["results"]
     assert body["id"] in {row["id"] for row in listed}
 
@@ -126,7 +112,7 @@ def test_refused_when_the_company_s_current_contracts_fill_the_armed_cap(world, 
         value=750000,
     )
     personnel = {"international": 0, "third_country": 0, "local": 25, "armed": 25}
-    payload = _payload(world, services=["armed_escort"], armed=True, personnel=personnel)
+    payload = hiring_request(world, services=["armed_escort"], armed=True, personnel=personnel)
     body = _check(client_for, payload)
     assert body["verdict"] == Verdict.REFUSED
     [arm_cap] = [x for x in body["findings"] if x["rule"] == "ARM-CAP"]
@@ -153,8 +139,8 @@ def test_a_hiring_check_costs_the_same_queries_whatever_the_data(world, client_f
         f.IncidentFactory(company=world.company)
         f.SanctionFactory(company=world.company)
     client = client_for("mission_staff")
-    client.post("/api/v1/hiring-checks/", _payload(world), format="json")  # warm caches
+    client.post("/api/v1/hiring-checks/", hiring_request(world), format="json")  # warm caches
     with CaptureQueriesContext(connection) as queries:
-        response = client.post("/api/v1/hiring-checks/", _payload(world), format="json")
+        response = client.post("/api/v1/hiring-checks/", hiring_request(world), format="json")
     assert response.status_code == 201
     assert len(queries) == HIRING_CHECK_QUERIES

@@ -3,6 +3,7 @@ replays the first answer and writes nothing; a reused key is refused; keys are p
 and are deleted by the daily run."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,10 +17,14 @@ from rest_framework.test import APIClient
 
 from registry.audit import recorder
 from registry.audit.models import AuditEntry
-from registry.choices import LicenceState
+from registry.choices import LicenceState, Role
 from registry.models import Contract, HiringCheck, IdempotencyKey, Licence, LicenceEvent
+from registry.reference_data import sync_reference_data
 from registry.services import idempotency
 from registry.services.daily import run_daily
+
+from .. import factories as f
+from .payloads import hiring_request
 
 pytestmark = pytest.mark.django_db
 
@@ -38,20 +43,6 @@ def _contract(world, reference="IDEM-C-1", **changes):
         "start": "2026-01-01",
         "end": "2026-12-31",
         **changes,
-    }
-
-
-def _hire(world):
-    today = dt.date.today()
-    return {
-        "company": world.company.pk,
-        "mission": world.mission.pk,
-        "countries": ["KE"],
-        "services": ["unarmed_guarding"],
-        "armed": False,
-        "personnel": {"international": 2, "third_country": 0, "local": 10, "armed": 0},
-        "start": (today + dt.timedelta(days=10)).isoformat(),
-        "end": (today + dt.timedelta(days=100)).isoformat(),
     }
 
 
@@ -108,10 +99,10 @@ def test_a_retried_create_gets_the_first_answer_and_writes_nothing(world, client
 
 def test_a_hiring_check_is_replayed_not_run_again(world, client_for):
     client = client_for("mission_staff")
-    first = _post(client, "/api/v1/hiring-checks/", _hire(world))
+    first = _post(client, "/api/v1/hiring-checks/", hiring_request(world))
     assert first.status_code == 201, first.content
     written = _written()
-    retry = _post(client, "/api/v1/hiring-checks/", _hire(world))
+    retry = _post(client, "/api/v1/hiring-checks/", hiring_request(world))
     assert (retry.status_code, retry.json()) == (201, first.json())
     assert retry["Idempotent-Replayed"] == "true"
     assert _written() == written
@@ -179,7 +170,7 @@ def test_the_same_key_with_another_body_or_path_is_a_422_and_writes_nothing(worl
     for url, body in [
         (CONTRACTS, _contract(world, "IDEM-C-2")),
         (CONTRACTS + "?format=json", _contract(world)),
-        ("/api/v1/hiring-checks/", _hire(world)),
+        ("/api/v1/hiring-checks/", hiring_request(world)),
     ]:
         body = _error(_post(client, url, body), 422, "idempotency_key_reused")
         assert "Idempotency-Key" in body["detail"]
@@ -218,7 +209,10 @@ def test_a_bad_key_is_a_400_naming_the_header(world, client_for, key):
 def test_the_longest_key_and_spaces_are_fine(world, client_for):
     client = client_for("mission_staff")
     assert _post(client, CONTRACTS, _contract(world), key="k" * 255).status_code == 201
-    assert _post(client, "/api/v1/hiring-checks/", _hire(world), key="a b ~").status_code == 201
+    assert (
+        _post(client, "/api/v1/hiring-checks/", hiring_request(world), key="a b ~").status_code
+        == 201
+    )
 
 
 def test_a_key_still_in_flight_is_a_409_with_retry_after(world, client_for, mission_officer):
@@ -254,8 +248,8 @@ def test_without_the_header_nothing_is_kept(world, client_for):
 def test_the_daily_run_deletes_expired_keys(world, client_for, settings):
     client = client_for("mission_staff")
     settings.IDEMPOTENCY_KEY_HOURS = 2
-    _post(client, "/api/v1/hiring-checks/", _hire(world), key="old")
-    _post(client, "/api/v1/hiring-checks/", _hire(world), key="new")
+    _post(client, "/api/v1/hiring-checks/", hiring_request(world), key="old")
+    _post(client, "/api/v1/hiring-checks/", hiring_request(world), key="new")
     row = IdempotencyKey.objects.get(key="new")
     assert row.expires_at - row.created_at == dt.timedelta(hours=2)
     earlier = timezone.now() - dt.timedelta(hours=3)
@@ -269,10 +263,12 @@ def test_the_daily_run_deletes_expired_keys(world, client_for, settings):
 
 def test_an_expired_key_is_a_new_key(world, client_for):
     client = client_for("mission_staff")
-    first = _post(client, "/api/v1/hiring-checks/", _hire(world))
+    first = _post(client, "/api/v1/hiring-checks/", hiring_request(world))
     earlier = timezone.now() - dt.timedelta(hours=25)
     IdempotencyKey.objects.update(created_at=earlier, expires_at=earlier + dt.timedelta(hours=24))
-    again = _post(client, "/api/v1/hiring-checks/", _hire(world))  # not yet deleted: runs again
+    again = _post(
+        client, "/api/v1/hiring-checks/", hiring_request(world)
+    )  # not yet deleted: runs again
     assert again.status_code == 201 and "Idempotent-Replayed" not in again
     assert again.json()["id"] != first.json()["id"]
     assert IdempotencyKey.objects.get().expires_at > timezone.now()
@@ -344,13 +340,6 @@ def test_the_same_request_sent_at_once_runs_once():
     """Four copies of one suspension at the same moment: one runs, the others get its answer
     (they wait for it: writing requests queue on the audit chain's lock) or a 409, never a
     second run."""
-    import threading
-
-    from registry.choices import Role
-    from registry.reference_data import sync_reference_data
-
-    from .. import factories as f
-
     sync_reference_data()  # a transactional test may follow another that flushed them
     authority = f.AuthorityFactory()
     regulator = f.ProfileFactory(role=Role.REGULATOR, authority=authority).user
