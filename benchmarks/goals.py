@@ -55,9 +55,9 @@ class Size:
             if isinstance(data, dict) and set(data) == {"error"}:
                 raise NotMeasured(f"{self.label}: {data['error']}")
             if not isinstance(data, dict) or key not in data:
-                failed = "; ".join(f"{k}: {v}" for k, v in self.result["errors"].items())
-                where = ".".join(path)
-                raise NotMeasured(f"{self.label}: no {where}" + (f" ({failed})" if failed else ""))
+                failed = ", ".join(self.result["errors"])
+                why = f"step {failed} failed (see Failed steps)" if failed else "not measured"
+                raise NotMeasured(f"{self.label}: no {'.'.join(path)}: {why}")
             data = data[key]
         if isinstance(data, dict) and set(data) == {"error"}:
             raise NotMeasured(f"{self.label}: {data['error']}")

@@ -65,7 +65,7 @@ class Results(dict):
             self[name] = measure()
         except Exception as exc:
             traceback.print_exc()
-            self[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+            self[name] = {"error": " ".join(f"{type(exc).__name__}: {exc}".split())[:500]}
 
 
 class QueryCounter:

@@ -46,10 +46,10 @@ def _n(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int | float) else str(value)
 
 
-def _dig(data: Any, *path: str) -> Any:
+def _dig(data: Any, *path: str, default: Any = "—") -> Any:
     for key in path:
         if not isinstance(data, dict) or key not in data:
-            return "—"
+            return default
         data = data[key]
     return data
 
@@ -65,7 +65,7 @@ DATA_SECONDS = {
 
 def _data_tables(sizes: list[dict]) -> list[str]:
     labels = tuple(s["label"] for s in sizes)
-    names = list(dict.fromkeys(k for s in sizes for k in _dig(s, "data", "counts") or {}))
+    names = list(dict.fromkeys(k for s in sizes for k in _dig(s, "data", "counts", default={})))
     counts = [(n, *(_n(_dig(s, "data", "counts", n)) for s in sizes)) for n in names]
     counts.append(
         ("findings opened by the first compliance run",)
@@ -102,7 +102,7 @@ def _http_tables(sizes: list[dict]) -> list[str]:
                     )
     exports = []
     for s in sizes:
-        for name, run in (_dig(s, "http", "exports") or {}).items():
+        for name, run in _dig(s, "http", "exports", default={}).items():
             if isinstance(run, dict) and "api" in run:
                 api, copy = run["api"], run["copy"]
                 exports.append(

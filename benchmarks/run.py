@@ -125,6 +125,10 @@ def drop_database(pg: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def one_line(exc: Exception) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
+
+
 class Size:
     """The steps and results of one database size; a failed step is recorded, not raised."""
 
@@ -150,7 +154,7 @@ class Size:
             return action()
         except Exception as exc:
             traceback.print_exc()
-            self.result["errors"][name] = f"{type(exc).__name__}: {exc}"[:500]
+            self.result["errors"][name] = one_line(exc)
             return None
         finally:
             self.result["seconds"][name] = round(time.perf_counter() - started, 2)
@@ -165,7 +169,7 @@ class Size:
         if not self.failed("create database", "migrate and data"):
             self.step("in-process", self._in_process)
             self.step("http", self._http)
-        if not keep:
+        if not keep and not self.failed("create database"):
             self.step("drop database", lambda: drop_database(self.pg, self.database))
         return self.result
 
@@ -204,7 +208,7 @@ def attempt(action: Callable[[], Any]) -> Any:
         return action()
     except Exception as exc:
         traceback.print_exc()
-        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+        return {"error": one_line(exc)}
 
 
 def compare(server: load.Server, api: str, plain: str, headers: dict, mode: Mode) -> dict:
@@ -352,10 +356,13 @@ def main() -> None:
     rows = goals.evaluate(results)
     print(report.table(rows))
     print(f"\n{report.verdict_line(rows)}; {results['seconds']:.0f} s in all ({mode.name} mode)")
-    path = ROOT / "var" / f"bench-{dt.date.today().isoformat()}.md"
-    path.write_text(report.markdown(results, rows))
     (WORK / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"Written to {path.relative_to(ROOT)}")
+    path = ROOT / "var" / f"bench-{dt.date.today().isoformat()}.md"
+    try:
+        path.write_text(report.markdown(results, rows))
+        print(f"Written to {path.relative_to(ROOT)}")
+    except Exception:  # the table above is the result; the file is a copy
+        traceback.print_exc()
     sys.exit(1 if any(row.verdict in ("FAIL", "ERROR") for row in rows) else 0)
 
 
