@@ -12,8 +12,10 @@ PYTEST_WORKERS ?= auto
 COVERAGE_FLOOR ?= 94
 
 SERVE_PORT ?= 8000
+# The PostgreSQL server the benchmarks create their bench_* databases on (benchmarks/README.md).
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run serve install browser demo test test-postgres lint types check check-tests format clean
+.PHONY: run serve install bench bench-quick browser demo test test-postgres lint types check check-tests format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +26,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+## Benchmarks (benchmarks/README.md), not part of `make test`: synthetic data at 10,000 and
+## 1,000,000 contracts in fresh databases bench_* on BENCH_PG_URL, gunicorn as `make serve`
+## runs it (production settings, the secrets of var/serve.env), each goal against a baseline of
+## the same run. The table goes to stdout and var/bench-<date>.md; a missed goal exits 1.
+bench: install var/serve.env
+	set -a && . ./var/serve.env && set +a && \
+	$(BIN)/python -m benchmarks.run --pg $(BENCH_PG_URL) $(BENCH_ARGS)
+
+## The same at 2,000 and 20,000 contracts with shorter loads: under five minutes
+bench-quick: install var/serve.env
+	set -a && . ./var/serve.env && set +a && \
+	$(BIN)/python -m benchmarks.run --quick --pg $(BENCH_PG_URL) $(BENCH_ARGS)
 
 ## Install, create the SQLite database with demo data, and serve on http://127.0.0.1:8000/
 run: install
