@@ -2,6 +2,7 @@
 503 the client can retry, request ids in logs and answers, compression where it is safe, and
 the database settings for a pool and a read replica."""
 
+import datetime as dt
 import gzip
 import json
 import logging
@@ -9,12 +10,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.db import OperationalError, ProgrammingError
 from django.test import Client
+from gunicorn.config import Config
 
-from registry import health
+from registry import gunicorn_conf, health
 from registry.logs import JsonFormatter, RequestIdFilter, request_id
 from registry.models import ApiToken
 
@@ -200,3 +203,34 @@ def test_a_pool_and_a_replica_come_from_the_environment():
     assert max_age == 0 and pool == {"min_size": 2, "max_size": 8, "timeout": 10}
     assert replica_host == "replica.example.org" and replica_test["MIRROR"] == "default"
     assert reader == "replica"
+
+
+def test_gunicorn_access_lines_are_json_with_the_request_id():
+    config = Config()
+    config.set("accesslog", "-")
+    logger = gunicorn_conf.JsonAccessLogger(config)
+    response = SimpleNamespace(
+        status="200 OK",
+        status_code=200,
+        sent=1234,
+        headers=[("X-Request-ID", "req-9")],
+        response_length=1234,
+    )
+    request = SimpleNamespace(headers=[("USER-AGENT", 'curl "quoted"')], method="GET", path="/x")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/api/v1/status/?q=1",
+        "PATH_INFO": "/api/v1/status/",
+        "QUERY_STRING": "q=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.9",
+        "HTTP_USER_AGENT": 'curl "quoted"',
+    }
+    lines = []
+    logger.access_log.info = lines.append
+    logger.access(response, request, environ, dt.timedelta(milliseconds=12.5))
+    [line] = lines
+    entry = json.loads(line)  # a quote in the user agent does not break the line
+    assert entry["request_id"] == "req-9" and entry["status"] == 200
+    assert entry["path"] == "/api/v1/status/" and entry["duration_ms"] == 12.5
+    assert entry["user_agent"] == 'curl "quoted"' and "q=1" not in line
