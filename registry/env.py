@@ -65,7 +65,7 @@ def cache_config(url: str) -> dict:
         }
     if scheme == "db":
         return {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "registry.cache.DatabaseCache",
             "LOCATION": rest.strip("/") or CACHE_TABLE,
         }
     if scheme in {"redis", "rediss"}:

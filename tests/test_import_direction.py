@@ -15,6 +15,7 @@ ROOT = Path(settings.BASE_DIR)
 LAYERS = {
     "foundation": [
         "registry.audit",  # the audit trail depends on nothing above it
+        "registry.cache",
         "registry.choices",
         "registry.csv_safety",
         "registry.env",

@@ -258,15 +258,19 @@ def test_a_malformed_attempt_is_never_a_500(client, db):
 @pytest.mark.parametrize(
     "url, backend, location",
     [
-        ("locmem://", "locmem.LocMemCache", "registry"),
-        ("db://", "db.DatabaseCache", "registry_cache"),
-        ("db://other_cache", "db.DatabaseCache", "other_cache"),
-        ("redis://127.0.0.1:6379/1", "redis.RedisCache", "redis://127.0.0.1:6379/1"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "registry"),
+        ("db://", "registry.cache.DatabaseCache", "registry_cache"),
+        ("db://other_cache", "registry.cache.DatabaseCache", "other_cache"),
+        (
+            "redis://127.0.0.1:6379/1",
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://127.0.0.1:6379/1",
+        ),
     ],
 )
 def test_cache_url(url, backend, location):
     config = cache_config(url)
-    assert config["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert config["BACKEND"] == backend
     assert config["LOCATION"] == location
 
 
