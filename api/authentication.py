@@ -24,7 +24,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         token = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user__profile")
             .filter(key_hash=hash_key(key), revoked_at__isnull=True)
             .first()
         )

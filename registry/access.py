@@ -77,6 +77,14 @@ class Viewer:
         return self.role == PUBLIC
 
     @property
+    def scope(self) -> str:
+        """What the access rules read of the caller, as text: two callers of the same scope see
+        the same records and fields everywhere (a regulator's jurisdiction follows from its
+        authority)."""
+        missions = ",".join(str(i) for i in sorted(self.mission_ids))
+        return f"{self.role}:{self.authority_id or ''}:{missions}"
+
+    @property
     def reads_everything(self) -> bool:
         return self.role in (Role.AUDITOR, Role.ADMIN)
 

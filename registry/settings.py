@@ -413,7 +413,19 @@ if (
 # (`manage.py createcachetable` creates its table), Redis if CACHE_URL says so, local memory
 # for development and tests.
 CACHE_URL = envstr("CACHE_URL", "locmem://" if DEBUG else "db://")
-CACHES = {"default": cache_config(CACHE_URL)}
+# Stored status answers (api/answers.py), each keyed by the version of what it shows, so any
+# cache is safe: local memory in each worker by default (no query to read one), or a shared one.
+ANSWER_CACHE_URL = envstr("ANSWER_CACHE_URL", "locmem://answers")
+ANSWER_CACHE_ENTRIES = envint("ANSWER_CACHE_ENTRIES", 1000)
+CACHES = {
+    "default": cache_config(CACHE_URL),
+    "answers": {
+        **cache_config(ANSWER_CACHE_URL),
+        "TIMEOUT": 3600,
+        # Not OPTIONS: Redis would pass those on to its connection pool.
+        "max_entries": ANSWER_CACHE_ENTRIES,
+    },
+}
 
 # axes before registry: its signal receivers run first, so a logged failure knows the lockout.
 INSTALLED_APPS.insert(INSTALLED_APPS.index("registry"), "axes")

@@ -11,12 +11,15 @@ from .write_guard import writes_only_through_services  # noqa: F401
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle and lockout counts live in the cache: each test starts with none."""
-    from django.core.cache import cache
+    """Throttle and lockout counts and stored answers live in caches: each test starts with
+    none."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -37,7 +37,7 @@ def etag_for(data) -> str:
     return '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
 
 
-def _matches(header: str, etag: str) -> bool:
+def etag_matches(header: str, etag: str) -> bool:
     candidates = [part.strip().removeprefix("W/") for part in header.split(",")]
     return "*" in candidates or etag in candidates
 
@@ -110,7 +110,7 @@ class RegistryMixin(_GenericViewBase):
             return
         list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
         current = self.get_object()
-        if not _matches(if_match, etag_for(self.get_serializer(current).data)):
+        if not etag_matches(if_match, etag_for(self.get_serializer(current).data)):
             raise PreconditionFailed()
 
     def retrieve(self, request, *args, **kwargs):
@@ -118,7 +118,7 @@ class RegistryMixin(_GenericViewBase):
         data = self.get_serializer(instance).data
         etag = etag_for(data)
         headers = {"ETag": etag, **self.history_link(instance)}
-        if _matches(request.headers.get("If-None-Match", ""), etag):
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         return Response(data, headers=headers)
 
@@ -152,7 +152,9 @@ class RegistryViewSet(RegistryMixin, viewsets.ModelViewSet):
             list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
             instance = self.get_object()
             if_match = request.headers.get("If-Match")
-            if if_match and not _matches(if_match, etag_for(self.get_serializer(instance).data)):
+            if if_match and not etag_matches(
+                if_match, etag_for(self.get_serializer(instance).data)
+            ):
                 raise PreconditionFailed()
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)

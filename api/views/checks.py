@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import filtersets as fs
+from api.answers import stored_answer
 from api.errors import ErrorSerializer
 from api.idempotency import idempotent
 from api.pagination import CursorPagination
@@ -137,5 +138,9 @@ class StatusLookupView(APIView):
             raise NotFound("No company matches.")
         if len(found) > 1:
             raise ValidationError({"authority": ["Several companies match; name the authority."]})
-        data = checks.StatusSerializer(company_status(found[0], request.user).answer()).data
-        return Response(data, headers={"ETag": etag_for(data)})
+        return stored_answer(
+            request,
+            "status",
+            found[0],
+            lambda: checks.StatusSerializer(company_status(found[0], request.user).answer()).data,
+        )

@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api import filtersets as fs
+from api.answers import stored_answer
 from api.authentication import require_recent_password
 from api.errors import ErrorSerializer
 from api.idempotency import idempotent
@@ -58,15 +59,24 @@ class CompanyViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"], url_path="status")
     def status(self, request, pk=None):
-        data = checks.StatusSerializer(self._status(pk).answer()).data
-        return Response(data, headers={"ETag": etag_for(data)})
+        company_id = self._company_id(pk)
+        return stored_answer(
+            request,
+            "status",
+            company_id,
+            lambda: checks.StatusSerializer(self._status(company_id).answer()).data,
+        )
 
-    def _status(self, pk):
-        """company_status() loads the company as the caller may see it, with what the answer
-        reads, once: not get_object() first with the record's own prefetches."""
+    @staticmethod
+    def _company_id(pk) -> int:
         company_id = strict_id(pk)
         if company_id is None:
             raise NotFound()
+        return company_id
+
+    def _status(self, company_id: int):
+        """company_status() loads the company as the caller may see it, with what the answer
+        reads, once: not get_object() first with the record's own prefetches."""
         try:
             return company_status(company_id, self.request.user)
         except m.Company.DoesNotExist:
@@ -78,8 +88,15 @@ class CompanyViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"], url_path="standing-history", url_name="standing-history")
     def standing_history(self, request, pk=None):
-        data = checks.StandingHistorySerializer(self._status(pk).history_answer()).data
-        return Response(data, headers={"ETag": etag_for(data)})
+        company_id = self._company_id(pk)
+        return stored_answer(
+            request,
+            "standing-history",
+            company_id,
+            lambda: (
+                checks.StandingHistorySerializer(self._status(company_id).history_answer()).data
+            ),
+        )
 
     def get_permissions(self):
         if self.action == "status":

@@ -104,6 +104,10 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
             models.Index(fields=["company_id", "seq"], name="audit_company_idx"),
+            # The latest entry about shared records (registry.services.status.answer_version).
+            models.Index(
+                fields=["seq"], condition=models.Q(company_id__isnull=True), name="audit_shared_idx"
+            ),
             models.Index(fields=["actor", "seq"], name="audit_actor_idx"),
             models.Index(fields=["actor_label", "seq"], name="audit_actor_label_idx"),
             models.Index(fields=["channel", "seq"], name="audit_channel_idx"),

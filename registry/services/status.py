@@ -12,11 +12,13 @@ from functools import cached_property
 from itertools import groupby
 from typing import Any
 
+from django.db import connections
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from registry import access
 from registry import models as m
+from registry.audit.models import AuditEntry
 from registry.choices import FindingState, LicenceAction, LicenceState
 
 from .standing import Reason, StandingResult, stored_standing
@@ -269,3 +271,31 @@ def company_status(
         standing_history=standing_history(v, company, regulated),
         licence_history=licence_history(v, company),
     )
+
+
+def answer_version(who: access.Who, company_id: int) -> str | None:
+    """A text that changes whenever anything a status answer about the company shows may have
+    changed; None when the caller may not see the company. One query.
+
+    Every change to registry data writes an audit entry in the same transaction, naming the
+    company its record belongs to, or none for shared records (clients, missions, authorities,
+    people, accounts). So the hashes of the company's latest entry and of the latest shared one
+    move with every change the answer could show; with the date (what is in force today) and
+    the caller's scope they key a stored answer that can never be stale. Read it before the
+    answer, so an answer built across a concurrent change is stored under the older version."""
+    v = who if isinstance(who, access.Viewer) else access.viewer(who)
+    visible = access.companies(v).filter(pk=company_id).values("id")
+    sql, params = visible.query.sql_with_params()
+    entries = connections[visible.db].ops.quote_name(AuditEntry._meta.db_table)
+    # Plain SQL: the ORM's compiler costs more here than the query does.
+    latest = f"SELECT hash FROM {entries} WHERE company_id {{}} ORDER BY seq DESC LIMIT 1"
+    with connections[visible.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT ({latest.format('= c.id')}), ({latest.format('IS NULL')}) FROM ({sql}) AS c",
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    own, shared = row
+    return f"{timezone.localdate().isoformat()}:{v.scope}:{own or '-'}:{shared or '-'}"
