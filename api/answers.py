@@ -1,7 +1,7 @@
 """Stored status answers: the JSON of a status call, built once per version of what it shows.
 
 A status answer reads a dozen tables; the status call is what mission staff and other systems
-ask most. registry.services.status.answer_version() gives, in one query, a version that moves
+ask most. registry.services.status.answer_versions() gives, in one query, a version that moves
 with every change the answer could show, for the caller's scope, today. The rendered answer and
 its ETag are stored under it in the "answers" cache (ANSWER_CACHE_URL; local memory in each
 worker by default) and served as they are until the version moves.
@@ -13,12 +13,9 @@ from typing import Any
 
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
-from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 
 from api.views.base import etag_matches
-from registry import access
-from registry.services.status import answer_version
 
 ANSWER_CACHE = "answers"
 # Bumped when an answer's shape changes, so a shared cache never serves the old shape.
@@ -30,14 +27,10 @@ def _etag(body: bytes) -> str:
 
 
 def stored_answer(
-    request, kind: str, company_id: int, build: Callable[[], dict[str, Any]]
+    request, kind: str, company_id: int, version: str, build: Callable[[], dict[str, Any]]
 ) -> HttpResponse:
-    """The answer `build()` gives about the company, from the cache while its version holds;
-    404 when the caller may not see the company, 304 when If-None-Match names its ETag."""
-    v = access.viewer(request.user)
-    version = answer_version(v, company_id)
-    if version is None:
-        raise NotFound()
+    """The answer `build()` gives about the company, from the cache while `version` (from
+    registry.services.status.answer_versions()) holds; 304 when If-None-Match names its ETag."""
     key = hashlib.sha256(f"{ANSWER_FORMAT}:{kind}:{company_id}:{version}".encode()).hexdigest()
     cache = caches[ANSWER_CACHE]
     stored = cache.get(key)

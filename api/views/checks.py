@@ -21,7 +21,7 @@ from registry.compliance import catalogue
 from registry.filters import ID_MESSAGE, strict_id
 from registry.models import Licence, LicensingAuthority
 from registry.services.hiring import run_hiring_check
-from registry.services.status import company_status
+from registry.services.status import answer_versions, company_status
 
 from .base import ReadOnlyRegistryViewSet, etag_for
 
@@ -120,9 +120,8 @@ class StatusLookupView(APIView):
             by_authority = Q(id=strict_id(authority))
         else:
             by_authority = Q(acronym__iexact=authority)
-        companies = access.companies(access.viewer(request.user))
         if registration:
-            companies = companies.filter(
+            where = Q(
                 registration_number__iexact=registration.strip(),
                 registering_authority__in=LicensingAuthority.objects.filter(by_authority),
             )
@@ -132,15 +131,17 @@ class StatusLookupView(APIView):
                 licences = licences.filter(
                     authority__in=LicensingAuthority.objects.filter(by_authority)
                 )
-            companies = companies.filter(id__in=licences.values("company_id"))
-        found = list(companies.values_list("id", flat=True)[:2])
+            where = Q(id__in=licences.values("company_id"))
+        found = answer_versions(access.viewer(request.user), where)
         if not found:
             raise NotFound("No company matches.")
         if len(found) > 1:
             raise ValidationError({"authority": ["Several companies match; name the authority."]})
+        (company_id, version), *_ = found
         return stored_answer(
             request,
             "status",
-            found[0],
-            lambda: checks.StatusSerializer(company_status(found[0], request.user).answer()).data,
+            company_id,
+            version,
+            lambda: checks.StatusSerializer(company_status(company_id, request.user).answer()).data,
         )

@@ -1,6 +1,7 @@
 """The public register: service categories, authorities, companies, licences, codes,
 adherences and certifications."""
 
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -20,7 +21,7 @@ from registry.choices import LicenceAction
 from registry.filters import strict_id
 from registry.services.licensing import transition
 from registry.services.standing import STANDING_PREFETCH
-from registry.services.status import company_status
+from registry.services.status import answer_versions, company_status
 
 from .base import RegistryViewSet, etag_for
 
@@ -59,20 +60,21 @@ class CompanyViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"], url_path="status")
     def status(self, request, pk=None):
-        company_id = self._company_id(pk)
+        company_id, version = self._version(pk)
         return stored_answer(
             request,
             "status",
             company_id,
+            version,
             lambda: checks.StatusSerializer(self._status(company_id).answer()).data,
         )
 
-    @staticmethod
-    def _company_id(pk) -> int:
+    def _version(self, pk) -> tuple[int, str]:
         company_id = strict_id(pk)
-        if company_id is None:
+        found = answer_versions(self.viewer, Q(pk=company_id)) if company_id is not None else []
+        if not found:
             raise NotFound()
-        return company_id
+        return found[0]
 
     def _status(self, company_id: int):
         """company_status() loads the company as the caller may see it, with what the answer
@@ -88,11 +90,12 @@ class CompanyViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get"], url_path="standing-history", url_name="standing-history")
     def standing_history(self, request, pk=None):
-        company_id = self._company_id(pk)
+        company_id, version = self._version(pk)
         return stored_answer(
             request,
             "standing-history",
             company_id,
+            version,
             lambda: (
                 checks.StandingHistorySerializer(self._status(company_id).history_answer()).data
             ),

@@ -12,8 +12,9 @@ from functools import cached_property
 from itertools import groupby
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from registry import access
@@ -273,9 +274,10 @@ def company_status(
     )
 
 
-def answer_version(who: access.Who, company_id: int) -> str | None:
-    """A text that changes whenever anything a status answer about the company shows may have
-    changed; None when the caller may not see the company. One query.
+def answer_versions(who: access.Who, where: Q, limit: int = 2) -> list[tuple[int, str]]:
+    """(id, version) of at most `limit` companies that match `where` and that the caller may
+    see, in one query. A version is a text that changes whenever anything a status answer about
+    the company shows may have changed.
 
     Every change to registry data writes an audit entry in the same transaction, naming the
     company its record belongs to, or none for shared records (clients, missions, authorities,
@@ -284,18 +286,20 @@ def answer_version(who: access.Who, company_id: int) -> str | None:
     the caller's scope they key a stored answer that can never be stale. Read it before the
     answer, so an answer built across a concurrent change is stored under the older version."""
     v = who if isinstance(who, access.Viewer) else access.viewer(who)
-    visible = access.companies(v).filter(pk=company_id).values("id")
-    sql, params = visible.query.sql_with_params()
+    visible = access.companies(v).filter(where).order_by("id").values("id")[:limit]
+    try:
+        sql, params = visible.query.sql_with_params()
+    except EmptyResultSet:
+        return []
     entries = connections[visible.db].ops.quote_name(AuditEntry._meta.db_table)
     # Plain SQL: the ORM's compiler costs more here than the query does.
     latest = f"SELECT hash FROM {entries} WHERE company_id {{}} ORDER BY seq DESC LIMIT 1"
     with connections[visible.db].cursor() as cursor:
         cursor.execute(
-            f"SELECT ({latest.format('= c.id')}), ({latest.format('IS NULL')}) FROM ({sql}) AS c",
+            f"SELECT c.id, ({latest.format('= c.id')}), ({latest.format('IS NULL')})"
+            f" FROM ({sql}) AS c",
             params,
         )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    own, shared = row
-    return f"{timezone.localdate().isoformat()}:{v.scope}:{own or '-'}:{shared or '-'}"
+        rows = cursor.fetchall()
+    day, scope = timezone.localdate().isoformat(), v.scope
+    return [(pk, f"{day}:{scope}:{own or '-'}:{shared or '-'}") for pk, own, shared in rows]

@@ -148,3 +148,23 @@ def test_a_company_nobody_may_see_is_404_without_building_an_answer(world, clien
     response = client_for("auditor").get("/api/v1/companies/999999/status/")
     assert response.status_code == 404
     assert response.json()["status"] == 404
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_the_status_lookup_finds_and_versions_in_one_query(world, client_for, extra):
+    for _ in range(extra):
+        f.ContractFactory(company=world.company, client=world.client)
+        f.LicenceFactory(company=world.company)
+    company = world.company
+    auditor = client_for("auditor")
+    url = (
+        f"/api/v1/status/?registration_number={company.registration_number}"
+        f"&authority={company.registering_authority_id}"
+    )
+    first = auditor.get(url)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        again = auditor.get(url)
+    assert len(ctx) == 1
+    assert again.json() == first.json() == fresh(auditor, url)
+    assert first.json() == auditor.get(status_url(world)).json()
