@@ -6,9 +6,11 @@ the findings that are new, touches last_seen of those still present (open or wai
 resolves those whose cause has gone. A resolved finding is history; a recurrence opens a new row.
 """
 
+import contextlib
 import datetime as dt
+import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -78,10 +80,25 @@ def _locked_batch(
     the batch never stamps a finding as last seen before it was first seen."""
     summary: Counter[str] = Counter()
     standings: Counter[str] = Counter()
-    with transaction.atomic():
+    with _collector_paused(), transaction.atomic():
         lock_chain()
         _run_batch(batch, on, timezone.now(), summary, standings, cause)
     return summary, standings
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a batch. The batch allocates a few hundred
+    thousand objects that live until it ends (facts, findings, audit entries), which the
+    collector would walk again and again: a third of a first run's time. Reference counting
+    still frees them when the batch ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _run_batch(
