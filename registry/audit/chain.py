@@ -128,8 +128,8 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
 
     Queries: on PostgreSQL the chain lock (lock_chain()) unless the transaction holds it
     already, as writing transactions do from their start; then one read of the chain head and
-    one insert (SQLite serialises writers itself: transactions start IMMEDIATE). Three at most,
-    however many entries.
+    one insert (a COPY on PostgreSQL for more than one entry; SQLite serialises writers itself:
+    transactions start IMMEDIATE). Three at most, however many entries.
     """
     if not entries:
         return entries
