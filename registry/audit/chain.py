@@ -21,6 +21,7 @@ writing transaction takes (lock_chain()), before any row lock; see registry/audi
 for the lock order and the retry on deadlock.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -29,6 +30,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from . import signing
@@ -126,8 +128,8 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
 
     Queries: on PostgreSQL the chain lock (lock_chain()) unless the transaction holds it
     already, as writing transactions do from their start; then one read of the chain head and
-    one insert (SQLite serialises writers itself: transactions start IMMEDIATE). Three at most,
-    however many entries.
+    one insert (a COPY on PostgreSQL for more than one entry; SQLite serialises writers itself:
+    transactions start IMMEDIATE). Three at most, however many entries.
     """
     if not entries:
         return entries
@@ -150,9 +152,40 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
             entry.signature = signing.sign(signing.entry_message(seq, entry.hash))
         if len(entries) == 1:
             entries[0].save(using=using, force_insert=True)
+        elif connection.vendor == "postgresql":
+            _copy(entries, connection)
         else:
             AuditEntry.objects.using(using).bulk_create(entries)
     return entries
+
+
+def _copy(entries: list[AuditEntry], connection: BaseDatabaseWrapper) -> None:
+    """Insert the entries with one COPY: PostgreSQL writes its rows in multi-row batches, in
+    about a third of the time of bulk_create()'s INSERT for the thousands of a compliance run.
+    The values are prepared by the model's fields, as bulk_create() prepares them."""
+    qn = connection.ops.quote_name
+    fields = AuditEntry._meta.concrete_fields
+    sql = "COPY {} ({}) FROM STDIN".format(
+        qn(AuditEntry._meta.db_table), ", ".join(qn(f.column) for f in fields)
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] for e in entries
+    ]
+
+    def copy(sql: str, params: Any, many: bool, context: dict[str, Any]) -> None:
+        with context["cursor"].cursor.copy(sql) as stream:
+            for row in params:
+                stream.write_row(row)
+
+    connection.validate_no_broken_transaction()
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        # Through the cursor's execute wrappers and its debug log (without the rows), so query
+        # counts and logs see the COPY as the one statement it is.
+        debug = getattr(cursor, "debug_sql", None)
+        with debug(sql) if debug is not None else contextlib.nullcontext():
+            cursor._execute_with_wrappers(sql, rows, False, copy)
+    for entry in entries:
+        entry._state.adding, entry._state.db = False, connection.alias
 
 
 def _signed64(n: int) -> int:

@@ -10,6 +10,7 @@ ids. Secrets and identity values are replaced by "[masked]".
 import contextlib
 import datetime as dt
 import decimal
+import functools
 import uuid
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -178,13 +179,16 @@ def record_bulk(changes: Iterable[Change], actor: Actor = None) -> list[AuditEnt
 
     Services call it after bulk_create() or queryset.update(), which send no signals.
     """
-    return _write([_entry(change, actor=actor) for change in changes])
+    return _write(_entries(changes, actor=actor))
 
 
 def created(obj: models.Model, company_id: int | None = None) -> Change:
     """The Change for an object just written by bulk_create() (its pk must be set)."""
-    fields = _fields(type(obj))
-    changes = {f.name: [None, _value(f, getattr(obj, f.attname))] for f in fields}
+    # Masked here, made JSON once by _entry(): the same values as _value() gives, in one pass.
+    changes = {}
+    for name, attname, masked in _create_plan(type(obj)):
+        value = getattr(obj, attname)
+        changes[name] = [None, MASK if masked and value not in (None, "") else value]
     company = company_id if company_id is not None else company_of(obj, query=False)
     return Change(type(obj), obj.pk, Action.CREATE, changes, company)
 
@@ -365,21 +369,32 @@ def _write(entries: list[AuditEntry]) -> list[AuditEntry]:
 
 
 def _entry(change: Change, actor: Actor = None, channel: str | None = None) -> AuditEntry:
+    return _entries([change], actor, channel)[0]
+
+
+def _entries(
+    changes: Iterable[Change], actor: Actor = None, channel: str | None = None
+) -> list[AuditEntry]:
+    """The entries of `changes`, all by the same actor through the same channel."""
     ctx = current()
     actor_id, label = ctx.resolve_actor(actor)
-    return AuditEntry(
-        actor_id=actor_id,
-        actor_label=label[:150],
-        channel=channel or ctx.channel,
-        request_id=ctx.request_id,
-        object_type=change.model._meta.label_lower,
-        object_id=str(change.object_id),
-        company_id=change.company_id,
-        action=change.action,
-        changes=_jsonable(change.changes),
-        event=change.event,
-        reason=change.reason,
-    )
+    label, channel = label[:150], channel or ctx.channel
+    return [
+        AuditEntry(
+            actor_id=actor_id,
+            actor_label=label,
+            channel=channel,
+            request_id=ctx.request_id,
+            object_type=change.model._meta.label_lower,
+            object_id=str(change.object_id),
+            company_id=change.company_id,
+            action=change.action,
+            changes=_jsonable(change.changes),
+            event=change.event,
+            reason=change.reason,
+        )
+        for change in changes
+    ]
 
 
 def _fields(
@@ -390,6 +405,14 @@ def _fields(
         wanted = set(update_fields)
         fields = [f for f in fields if f.name in wanted or f.attname in wanted]
     return fields
+
+
+@functools.cache
+def _create_plan(model: type[models.Model]) -> tuple[tuple[str, str, bool], ...]:
+    """(name, attname, masked) of each field a "create" entry records, as _value() masks it."""
+    return tuple(
+        (f.name, f.attname, _masked(f.name, getattr(f, "model", None))) for f in _fields(model)
+    )
 
 
 def _m2m_field(
@@ -433,8 +456,16 @@ def _to_python(field: "models.Field[Any, Any]", value: object) -> object:
         return value
 
 
+# Values _jsonable() returns as they are; checked before the call, which costs more.
+_PLAIN = frozenset({type(None), bool, int, str})
+
+
 def _jsonable(value: object) -> Json:
     """Only JSON types without floats, so the chain's canonical form is unambiguous."""
+    if type(value) in _PLAIN:
+        return cast(Json, value)
+    if isinstance(value, list | tuple):
+        return [v if type(v) in _PLAIN else _jsonable(v) for v in value]
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float | decimal.Decimal | uuid.UUID):
@@ -442,11 +473,9 @@ def _jsonable(value: object) -> Json:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _PLAIN else _jsonable(v) for k, v in value.items()}
     if isinstance(value, set | frozenset):
         return sorted((_jsonable(v) for v in value), key=str)
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
     if isinstance(value, models.Model):
         return _jsonable(value.pk)
     if isinstance(value, bytes | memoryview):

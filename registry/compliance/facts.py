@@ -296,15 +296,16 @@ def _as_engagement(
 
 
 def load_contracts(
-    company_ids: list[int],
+    companies: dict[int, Company],
     on: dt.date,
     licences: dict[int, list[LicenceFacts]] | None = None,
     sanctions: dict[int, list[Sanction]] | None = None,
 ) -> dict[int, list[Engagement]]:
     """The companies' current (planned or active, not ended) contracts as Hires, with their
-    current subcontracts (9 queries). `licences` and `sanctions`: by company id, for the hire
-    rules; the subcontractors' licences are loaded here."""
-    contracts = _current_contracts(on, company_id__in=company_ids)
+    current subcontracts (9 queries). `companies`: the loaded companies by id, which their
+    contracts share (not a copy per contract); `licences` and `sanctions`: by company id, for
+    the hire rules; the subcontractors' licences are loaded here."""
+    contracts = _current_contracts(on, company_id__in=list(companies))
     subcontracts = _current_contracts(on, parent__in=contracts)
     countries, services = _countries_and_services(contracts)
     sub_countries, sub_services = _countries_and_services(subcontracts)
@@ -315,10 +316,10 @@ def load_contracts(
         (_as_engagement(s, on, sub_countries, sub_services, sub_licences, {}) for s in subs),
         lambda h: h.stored.parent_id or 0,  # subcontracts all have a parent
     )
-    hires = [
-        _as_engagement(c, on, countries, services, licences or {}, sanctions or {})
-        for c in contracts.select_related("company", "client", "mission")
-    ]
+    hires = []
+    for c in contracts.select_related("client", "mission"):
+        c.company = companies[c.company_id]
+        hires.append(_as_engagement(c, on, countries, services, licences or {}, sanctions or {}))
     by_company = _by_company(hires)
     for group in by_company.values():
         for hire in group:
@@ -356,7 +357,8 @@ def load_batch(company_ids: Iterable[int], on: dt.date) -> dict[int, CompanyFact
     ids = list(facts)
     licences = {cid: f.licences for cid, f in facts.items()}
     sanctions = {cid: f.sanctions for cid, f in facts.items()}
-    for cid, hires in load_contracts(ids, on, licences, sanctions).items():
+    companies = {cid: f.company for cid, f in facts.items()}
+    for cid, hires in load_contracts(companies, on, licences, sanctions).items():
         facts[cid].contracts = hires
     for cid, crews in load_crews(ids, on).items():
         facts[cid].crews = crews

@@ -181,7 +181,7 @@ def run_hiring_check(
 
     on = timezone.localdate()
     facts = load_company_facts([company.pk], on)[company.pk]
-    others = load_contracts([company.pk], on).get(company.pk, [])
+    others = load_contracts({company.pk: facts.company}, on).get(company.pk, [])
     hire = Engagement(
         company_id=company.pk,
         company_name=company.legal_name,
