@@ -7,8 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry import cache as registry_cache
-from registry.cache import CULL_EVERY, DatabaseCache
+from registry.cache import DatabaseCache, cull_caches
 
 TABLE = "test_lean_cache"
 
@@ -52,21 +51,45 @@ def test_no_timeout_keeps_the_value(cache):
     assert cache.get("forever") == "x"
 
 
-def test_the_table_is_culled_past_max_entries(cache, monkeypatch):
-    monkeypatch.setattr(registry_cache, "CULL_EVERY", 1)
-    for i in range(11):
-        cache.set(f"k{i}", i, 60)
-    assert entries() == 11  # counted before the 11th insert: 10 is not past the maximum
-    cache.set("k11", 11, 60)
-    assert entries() <= 7  # half of the 11 culled, then one inserted
-
-
-def test_culling_is_checked_every_cull_every_sets(cache):
+def test_set_never_counts_or_culls_the_table(cache):
     with CaptureQueriesContext(connection) as ctx:
-        for i in range(CULL_EVERY + 1):
+        for i in range(60):
             cache.set(f"k{i}", i, 60)
-    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
-    assert len(counts) == 2  # on the first set and on the (CULL_EVERY + 1)-th
+    assert len(ctx) == 60  # one upsert each, however full the table
+    assert entries() == 60
+
+
+def test_cull_deletes_expired_entries_then_culls_past_max_entries(cache, monkeypatch):
+    for i in range(12):
+        cache.set(f"k{i:02}", i, 60)
+    cache.set("old", "x", 1)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    assert cache.cull() == 1 + 6  # the expired one, then half of the 12 left
+    assert entries() == 6
+    assert cache.get("k11") == 11  # the last keys in key order stay
+
+
+def test_cull_below_max_entries_deletes_only_expired(cache):
+    for i in range(5):
+        cache.set(f"k{i}", i, 60)
+    assert cache.cull() == 0
+    assert entries() == 5
+
+
+def test_the_daily_run_culls_the_configured_database_caches(db, settings, monkeypatch):
+    settings.CACHES = {
+        "default": {"BACKEND": "registry.cache.DatabaseCache", "LOCATION": TABLE},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    call_command("createcachetable", TABLE, verbosity=0)
+    from django.core.cache import caches
+
+    caches["default"].set("old", "x", 1)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    assert cull_caches() == 1
+    assert entries() == 0
 
 
 def test_add_and_touch_keep_djangos_behaviour(cache):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from registry.access import Actor
 from registry.audit.actors import SystemActor
 from registry.audit.checkpoints import create_checkpoint
+from registry.cache import cull_caches
 from registry.compliance import run_compliance
 from registry.security import delete_old_failures
 
@@ -31,20 +32,22 @@ def run_daily(
 ) -> dict[str, Any]:
     """Expire lapsed licences and re-check every company as of `on` (default: today).
 
-    Deletes failed-login rows older than LOGIN_FAILURE_LOG_DAYS and the API's expired
-    idempotency keys, then signs a checkpoint of the audit chain head (docs/audit.md). Returns
+    Deletes failed-login rows older than LOGIN_FAILURE_LOG_DAYS, the API's expired
+    idempotency keys and the database cache's expired entries (registry.cache), then signs a checkpoint of the audit chain head (docs/audit.md). Returns
     the run_compliance summary plus "expired_companies": the ids of the companies whose licences
-    were expired, "idempotency_keys_deleted": how many keys, and "checkpoint": the Checkpoint."""
+    were expired, "idempotency_keys_deleted" and "cache_entries_deleted": how many, and "checkpoint": the Checkpoint."""
     on = on or timezone.localdate()
     cause = f"daily run {on.isoformat()}"
     expired = expire_licences(on, actor=actor or SystemActor("command:daily"), cause=cause)
     summary = run_compliance(on=on, progress=progress, cause=cause)
     delete_old_failures()
     keys_deleted = idempotency.delete_expired()
+    cache_entries_deleted = cull_caches()
     checkpoint = create_checkpoint()
     return {
         **summary,
         "expired_companies": expired,
         "idempotency_keys_deleted": keys_deleted,
+        "cache_entries_deleted": cache_entries_deleted,
         "checkpoint": checkpoint,
     }

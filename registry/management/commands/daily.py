@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "The daily run: expire licences whose validity has ended, then re-check every company as"
         " of the date, so standings that change with the date alone are recorded; delete expired"
-        " API idempotency keys. Run it once a"
+        " API idempotency keys and cache entries. Run it once a"
         " day from cron; running it twice changes nothing."
     )
 
@@ -32,5 +32,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Deleted {summary['idempotency_keys_deleted']} expired API idempotency keys."
         )
+        self.stdout.write(f"Deleted {summary['cache_entries_deleted']} expired cache entries.")
         checkpoint = summary["checkpoint"]
         self.stdout.write(f"Signed audit checkpoint {checkpoint.seq}:{checkpoint.hash}.")
