@@ -15,14 +15,14 @@ import json
 from collections.abc import Iterator
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
+from registry import pgcopy
 from registry.csv_safety import neutralise, neutralise_sql
 from registry.models import Contract
 
 CHUNK_ROWS = 2000
-SEND_BYTES = 64 * 1024
 LIST_SEPARATOR = ";"
 
 # (column name, queryset expression); countries and services are annotated lists.
@@ -109,25 +109,21 @@ def _is_postgres(queryset) -> bool:
 
 
 def _postgres_copy(queryset: QuerySet, fmt: str) -> Iterator[bytes]:
-    """COPY over the filtered rows joined with their country and service codes, aggregated
-    set-based for just those rows (a correlated subquery per row is several times slower, and
-    sorting the codes inside each list costs a third of the rate)."""
-    from psycopg import ClientCursor
-
+    """COPY of the filtered rows (the queryset's own SQL, in id order) joined with their
+    country and service codes, aggregated per contract in one pass over each link table. The
+    link rows are restricted to the filtered contracts only when the queryset filters; an
+    unfiltered export (an auditor's) groups the whole table. A correlated subquery per row is
+    several times slower, and a materialised CTE of the rows spills to disk at a million."""
     plain = [(n, e) for n, e in COLUMNS if n not in LIST_COLUMNS]
-    rows = queryset.prefetch_related(None).order_by("id").values_list(*[e for _, e in plain])
-    sql, params = rows.query.get_compiler(using=queryset.db).as_sql()
+    bare = queryset.prefetch_related(None).order_by()
+    rows = bare.order_by("id").values_list(*[e for _, e in plain])
+    compiled = rows.query.get_compiler(using=queryset.db).as_sql()
+    ids = bare.values("id").query.get_compiler(using=queryset.db).as_sql()
     agg = "string_agg({c}, ';')" if fmt == "csv" else "array_agg({c})"
     through = {
         "countries": (Contract.countries.through._meta.db_table, "country_id"),
         "services": (Contract.services.through._meta.db_table, "servicecategory_id"),
     }
-    joins = "".join(
-        f" LEFT JOIN (SELECT x.contract_id, {agg.format(c='x.' + column)} AS codes"
-        f' FROM "{table}" AS x JOIN f AS y ON y."id" = x.contract_id GROUP BY x.contract_id)'
-        f' AS "{name}" ON "{name}".contract_id = f."id"'
-        for name, (table, column) in through.items()
-    )
 
     def column(name):
         if fmt == "csv" and name in TEXT_COLUMNS:
@@ -140,41 +136,23 @@ def _postgres_copy(queryset: QuerySet, fmt: str) -> Iterator[bytes]:
             return 'f."value"::text'
         return f'f."{name}"'
 
-    if fmt == "csv":
-        select = ", ".join(f'{column(n)} AS "{n}"' for n in NAMES)
-        options = "WITH (FORMAT csv, HEADER)"
-    else:
-        select = "json_build_object(" + ", ".join(f"'{n}', {column(n)}" for n in NAMES) + ")"
-        # JSON text never holds a raw newline; CSV with control-character quote and delimiter
-        # makes COPY pass each line through unescaped.
-        options = "WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
-    connection = connections[queryset.db]
-    connection.ensure_connection()
-    with transaction.atomic(using=queryset.db), ClientCursor(connection.connection) as cursor:
-        # JIT compilation costs more than it saves on this plain scan-and-join.
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '32MB'")
-        inner = cursor.mogrify(sql, params)
-        names = ", ".join(f'"{n}"' for n, _ in plain)
-        statement = (
-            f"COPY (WITH f({names}) AS MATERIALIZED ({inner}) SELECT {select} FROM f{joins})"
-            f" TO STDOUT {options}"
+    def statement(mogrify) -> str:
+        only = f" WHERE x.contract_id IN ({mogrify(*ids)})" if bare.query.where else ""
+        joins = "".join(
+            f" LEFT JOIN (SELECT x.contract_id, {agg.format(c='x.' + column)} AS codes"
+            f' FROM "{table}" AS x{only} GROUP BY x.contract_id)'
+            f' AS "{name}" ON "{name}".contract_id = f."id"'
+            for name, (table, column) in through.items()
         )
-        with cursor.copy(statement) as copy:
-            yield from coalesced(copy)
+        names = ", ".join(f'"{n}"' for n, _ in plain)
+        select = ", ".join(f'{column(n)} AS "{n}"' for n in NAMES)
+        body = f"SELECT {select} FROM ({mogrify(*compiled)}) AS f({names}){joins}"
+        body += ' ORDER BY f."id"'
+        if fmt == "csv":
+            return f"COPY ({body}) TO STDOUT {pgcopy.CSV}"
+        return f"COPY (SELECT row_to_json(r) FROM ({body}) AS r) TO STDOUT {pgcopy.LINES}"
 
-
-def coalesced(chunks, size: int = SEND_BYTES) -> Iterator[bytes]:
-    """The chunks joined into pieces of about `size` bytes. COPY hands over a row at a time,
-    and a response chunk per row costs the server a system call per row."""
-    pending = bytearray()
-    for chunk in chunks:
-        pending += chunk
-        if len(pending) >= size:
-            yield bytes(pending)
-            pending.clear()
-    if pending:
-        yield bytes(pending)
+    yield from pgcopy.copy_out(queryset.db, statement)
 
 
 _ARMED = NAMES.index("armed")

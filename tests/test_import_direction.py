@@ -23,6 +23,7 @@ LAYERS = {
         "registry.health",
         "registry.logs",
         "registry.names",
+        "registry.pgcopy",
         "registry.replica",
         "registry.validators",
     ],

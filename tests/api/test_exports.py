@@ -205,7 +205,7 @@ def test_export_formats_apply_to_lists_only_and_unknown_formats_are_refused(worl
 
 
 def test_copy_output_is_sent_in_pieces_not_a_row_at_a_time():
-    from registry.exports import coalesced
+    from registry.pgcopy import coalesced
 
     rows = [b"x" * 100] * 1000  # 100 kB in 1,000 rows
     pieces = list(coalesced(iter(rows), size=64 * 1024))
