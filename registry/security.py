@@ -16,6 +16,7 @@ import datetime as dt
 import ipaddress
 import logging
 import math
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -200,7 +201,58 @@ def reset_failures(request, username: str) -> None:
     AxesProxyHandler.get_implementation().reset_user_attempts(request, {"username": username})
 
 
-class LoginThrottle(throttling.SimpleRateThrottle):
+class SlidingWindowThrottle(throttling.SimpleRateThrottle):
+    """DRF's throttle, counting in constant space: the "sliding window counter" (as in nginx and
+    Cloudflare's rate limiters) instead of DRF's list of every request's time.
+
+    DRF's SimpleRateThrottle reads, prunes, pickles and writes back the time of every request
+    in the window, on every request: at a rate of thousands an hour that is a list of thousands
+    of floats per call, in the shared cache. Here the cache holds (window number, requests in
+    that fixed window, requests in the one before), and the count of the sliding window is
+    estimated as this window's requests plus the previous window's weighted by the share of
+    it the sliding window still covers. One read and one write of three integers per request.
+    """
+
+    num_requests: int
+    duration: int
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window, into = divmod(self.now, self.duration)
+        self.current = self.previous = 0
+        stored = self.cache.get(self.key)
+        if isinstance(stored, tuple) and len(stored) == 3:
+            if stored[0] == window:
+                self.current, self.previous = stored[1], stored[2]
+            elif stored[0] == window - 1:
+                self.previous = stored[1]
+        self.into = into
+        if self._estimate(into) >= self.num_requests:
+            return self.throttle_failure()
+        self.cache.set(self.key, (window, self.current + 1, self.previous), 2 * self.duration)
+        return True
+
+    def _estimate(self, into: float) -> float:
+        return self.current + self.previous * (1 - into / self.duration)
+
+    def wait(self) -> float | None:
+        """Seconds until the estimate is below the rate again: while this window lasts, as the
+        previous window's share fades; else from the next window, as this one's does."""
+        left = self.duration - self.into
+        if self.current < self.num_requests and self.previous:
+            excess = self._estimate(self.into) - self.num_requests
+            seconds = excess * self.duration / self.previous
+            if seconds <= left:
+                return max(seconds, 0.0)
+        return left + self.duration * max(0.0, 1 - self.num_requests / max(self.current, 1))
+
+
+class LoginThrottle(SlidingWindowThrottle):
     """Slows password guessing per client address: the API token endpoint and the web and admin
     login forms (LoginThrottleMiddleware) share one count per address, in the shared cache. The
     rate is the API's "login" throttle rate, read on each request so settings overrides apply."""
@@ -230,7 +282,7 @@ class LoginThrottleMiddleware:
         if request.method == "POST" and request.path_info in _login_paths():
             throttle = LoginThrottle()
             # No DRF view here: LoginThrottle keys on the client address alone.
-            if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            if not throttle.allow_request(request, None):
                 username = request.POST.get("username", "")
                 log_decision(request, username, LOCKED, reason="address-rate")
                 return locked_page(request, math.ceil(throttle.wait() or 60))
