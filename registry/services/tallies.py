@@ -10,12 +10,12 @@ regulate, which the tally does not split by, so theirs are aggregated from those
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from registry import access
 from registry.choices import Role
-from registry.models import ContractTally, Mission
+from registry.models import Contract, ContractTally, Mission
 from registry.replica import on_replica
 
 
@@ -51,7 +51,7 @@ def contract_groups(who: access.Who) -> list[ContractGroup]:
     ]
 
 
-def _aggregated(contracts) -> list[ContractGroup]:
+def _aggregated(contracts: QuerySet[Contract]) -> list[ContractGroup]:
     rows = (
         contracts.order_by()
         .annotate(year=ExtractYear("start"))
