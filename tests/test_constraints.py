@@ -84,6 +84,13 @@ def idempotency_key(user=None, **kw):
     return m.IdempotencyKey.objects.create(**values)
 
 
+def _second_tally_row():
+    contract = f.ContractFactory()  # its trigger writes the first
+    m.ContractTally.objects.create(
+        mission_key=contract.mission_id, year=contract.start.year, currency=contract.currency
+    )
+
+
 def _contract(**values):
     return lambda: update(f.ContractFactory(), **values)
 
@@ -134,6 +141,7 @@ CASES = {
     "licence_event_has_reason": _event_without_reason,
     "idempotency_key_unique_per_user": lambda: idempotency_key(idempotency_key().user),
     "idempotency_key_expires_after_created": lambda: idempotency_key(expires_at=NOW() - DAY),
+    "contract_tally_key": _second_tally_row,
     "mission_end_after_start": lambda: update(f.MissionFactory(), end=dt.date(2014, 12, 31)),
     "client_mission_kind_names_mission": lambda: f.ClientFactory(
         kind=ClientKind.MISSION, mission=None

@@ -12,7 +12,7 @@ by the csv and json modules.
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -56,7 +56,7 @@ def _postgres_copy(queryset: QuerySet[AuditEntry], fmt: str) -> Iterator[bytes]:
             return neutralise_sql(f'f."{name}"')
         return f'f."{name}"'
 
-    def statement(mogrify) -> str:
+    def statement(mogrify: Callable[..., str]) -> str:
         names = ", ".join(f'"{n}"' for n in FIELDS)
         select = ", ".join(f'{column(n)} AS "{n}"' for n in FIELDS)
         body = f"SELECT {select} FROM ({mogrify(*compiled)}) AS f({names})"

@@ -38,10 +38,11 @@ MASKED_NAME_PARTS = ("password", "secret", "token", "identity_hash", "api_key", 
 # Bookkeeping that changes on every save; not worth an entry on its own.
 IGNORED_ON_UPDATE = {"updated_at", "last_login"}
 EXTRA_AUDITED_MODELS = ["auth.User", "auth.Group", "api.ApiToken", "otp_totp.TOTPDevice"]
-# Registry models that are transport, not registry data, and so are not audited: the stored
-# answers of API retries (Idempotency-Key; registry/models/idempotency.py). Each is named here on
+# Registry models that are transport or derived, not registry data, and so are not audited: the
+# stored answers of API retries (Idempotency-Key; registry/models/idempotency.py) and the
+# contract tally the database's triggers keep from the audited contracts. Each is named here on
 # purpose: every other model of the registry app is audited.
-UNAUDITED_MODELS = {"registry.idempotencykey"}
+UNAUDITED_MODELS = {"registry.idempotencykey", "registry.contracttally"}
 # Models whose entries show only these fields in clear; every other field is masked, so no part
 # of a credential (an API token's key, its hash, a TOTP secret, a recovery code's digest)
 # reaches the trail or its exports.

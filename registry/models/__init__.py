@@ -4,7 +4,7 @@ from .base import Country, ServiceCategory, TimeStampedModel
 from .companies import Company, CompanyAlias
 from .compliance import Finding, HiringCheck
 from .conduct import Adherence, Certification, ConductStandard
-from .contracts import Contract
+from .contracts import Contract, ContractTally
 from .idempotency import IdempotencyKey
 from .licences import Licence, LicenceEvent
 from .missions import Client, Mission
@@ -22,6 +22,7 @@ __all__ = [
     "CompanyAlias",
     "ConductStandard",
     "Contract",
+    "ContractTally",
     "Country",
     "Employment",
     "Finding",

@@ -46,6 +46,12 @@ class Finding(models.Model):
         indexes = [
             models.Index(fields=["state", "severity"], name="finding_state_severity_idx"),
             models.Index(fields=["company", "state"], name="finding_company_state_idx"),
+            # The dashboard's open findings per rule and severity, counted from the index alone.
+            models.Index(
+                fields=["rule_code", "severity"],
+                condition=Q(state=FindingState.OPEN),
+                name="finding_open_rule_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -66,6 +66,10 @@ class Contract(TimeStampedModel):
             models.Index(fields=["status", "end"], name="contract_status_end_idx"),
             models.Index(fields=["value"], name="contract_value_idx"),
             models.Index(fields=["company", "start"], name="contract_company_start_idx"),
+            # A company's current or terminated contracts (the compliance facts, the hiring
+            # check): without it PostgreSQL ANDs the company index with the status index, and
+            # reads every current contract of the registry to keep a company's few.
+            models.Index(fields=["company", "status", "end"], name="contract_company_status_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -131,3 +135,27 @@ class Contract(TimeStampedModel):
     @property
     def personnel_total(self) -> int:
         return self.personnel_international + self.personnel_third_country + self.personnel_local
+
+
+class ContractTally(models.Model):
+    """How many contracts, and their value, per mission, start year and currency: what the
+    dashboard charts, kept by database triggers on the contract table (migration 0008) so
+    that every write keeps it, set-based ones and COPY included, and no request counts a
+    million contracts. Rows whose contracts fell to zero stay, with zeros."""
+
+    mission_key = models.BigIntegerField(help_text="The mission's id; 0 for no mission.")
+    year = models.IntegerField(help_text="Year of the contracts' start.")
+    currency = models.CharField(max_length=3, blank=True)
+    contracts = models.BigIntegerField(default=0)
+    valued = models.BigIntegerField(default=0, help_text="How many of them have a value.")
+    value = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission_key", "year", "currency"], name="contract_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission_key}/{self.year}/{self.currency or '-'}: {self.contracts}"
