@@ -225,3 +225,27 @@ def test_model_validation_gives_the_constraint_message():
     contract.end = contract.start - DAY
     with pytest.raises(ValidationError, match="A contract cannot end before it starts"):
         contract.full_clean()
+
+
+def test_full_clean_reports_every_broken_check_at_once_from_one_query():
+    from django.test.utils import CaptureQueriesContext
+
+    contract = f.ContractFactory()
+    contract.end = contract.start - DAY
+    contract.value, contract.currency = -5, ""
+    with CaptureQueriesContext(connection) as ctx, pytest.raises(ValidationError) as error:
+        contract.validate_constraints()
+    messages = error.value.messages
+    assert "A contract cannot end before it starts." in messages
+    assert "A contract value cannot be negative." in messages
+    assert "A contract value needs its currency." in messages
+    checks = [q for q in ctx.captured_queries if "_check_" in q["sql"]]
+    assert len(checks) == 1
+
+
+def test_a_check_naming_an_excluded_field_is_skipped_and_null_passes():
+    contract = f.ContractFactory()
+    contract.end = contract.start - DAY
+    contract.validate_constraints(exclude={"end"})  # the end-after-start check is not asked
+    contract.end = None  # NULL passes a check, as in SQL
+    contract.validate_constraints()
