@@ -57,11 +57,14 @@ class BatchedChecksMixin(_ModelBase):
     other constraints (unique ones) are Django's."""
 
     def validate_constraints(self, exclude=None):
-        checks, others = [], []
+        checks: list[tuple[type[models.Model], models.CheckConstraint]] = []
+        others: list[tuple[type[models.Model], models.BaseConstraint]] = []
         for model_class, constraints in self.get_constraints():
             for constraint in constraints:
-                target = checks if isinstance(constraint, models.CheckConstraint) else others
-                target.append((model_class, constraint))
+                if isinstance(constraint, models.CheckConstraint):
+                    checks.append((model_class, constraint))
+                else:
+                    others.append((model_class, constraint))
         errors: dict = {}
         try:
             self._validate_other_constraints(others, exclude)
@@ -94,11 +97,14 @@ class BatchedChecksMixin(_ModelBase):
             return []
         using = router.db_for_write(self.__class__, instance=self)
         query = Query(None)
-        for name, value in self._get_field_expression_map(meta=self._meta, exclude=exclude).items():
+        against = self._get_field_expression_map(  # type: ignore[attr-defined]  # Django's
+            meta=self._meta, exclude=exclude
+        )
+        for name, value in against.items():
             if not hasattr(value, "resolve_expression"):
                 value = Value(value)
             query.add_annotation(value, name, select=False)
-        tested = []
+        tested: list[models.CheckConstraint] = []
         for _, constraint in checks:
             passes = Coalesce(Q(constraint.condition), True, output_field=BooleanField())
             try:
