@@ -234,3 +234,52 @@ def test_gunicorn_access_lines_are_json_with_the_request_id():
     assert entry["request_id"] == "req-9" and entry["status"] == 200
     assert entry["path"] == "/api/v1/status/" and entry["duration_ms"] == 12.5
     assert entry["user_agent"] == 'curl "quoted"' and "q=1" not in line
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.django_db(False)
+def test_a_stream_longer_than_the_worker_timeout_is_not_killed():
+    """gthread workers answer gunicorn's heartbeat while a thread streams: an export of ten
+    million rows takes longer than WEB_TIMEOUT, and must still arrive whole."""
+    import time
+    import urllib.request
+
+    from .workers import slow_stream
+
+    port = _free_port()
+    env = {**os.environ, "WEB_TIMEOUT": "2", "WEB_WORKERS": "1", "WEB_THREADS": "2"}
+    env |= {"WEB_BIND": f"127.0.0.1:{port}", "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:registry.gunicorn_conf"]
+        + ["tests.workers.slow_stream:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                started = time.monotonic()
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=20) as answer:
+                    body = answer.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        took = time.monotonic() - started
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=30)[1].decode()
+    assert body.splitlines() == [f"chunk {n}" for n in range(slow_stream.CHUNKS)]
+    assert took > 2 * int(env["WEB_TIMEOUT"])  # it outlived the timeout, twice over
+    assert "WORKER TIMEOUT" not in log
