@@ -50,8 +50,9 @@ def _postgres_copy(queryset: QuerySet[AuditEntry], fmt: str) -> Iterator[bytes]:
     def column(name: str) -> str:
         if name == "at":
             return _AT_SQL
-        if fmt == "csv" and name == "changes":
-            return neutralise_sql('f."changes"::text')
+        if name == "changes":
+            # Always a JSON object, so its text starts with "{" and needs no neutralising.
+            return 'f."changes"::text' if fmt == "csv" else 'f."changes"'
         if fmt == "csv" and name in TEXT_FIELDS:
             return neutralise_sql(f'f."{name}"')
         return f'f."{name}"'
