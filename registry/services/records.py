@@ -163,7 +163,12 @@ def save(
         before = companies_touched(stored)
         instance.save()
         for name, values in (m2m or {}).items():
-            getattr(instance, name).set(values)
+            related = getattr(instance, name)
+            # A new record has no links yet: add() skips set()'s read of the current ones.
+            if stored:
+                related.set(values)
+            else:
+                related.add(*values)
         _recheck(
             before | companies_touched(instance), _what(instance, "update" if stored else "create")
         )
