@@ -117,8 +117,15 @@ def _postgres_copy(queryset: QuerySet, fmt: str) -> Iterator[bytes]:
     plain = [(n, e) for n, e in COLUMNS if n not in LIST_COLUMNS]
     bare = queryset.prefetch_related(None).order_by()
     rows = bare.order_by("id").values_list(*[e for _, e in plain])
-    compiled = rows.query.get_compiler(using=queryset.db).as_sql()
-    ids = bare.values("id").query.get_compiler(using=queryset.db).as_sql()
+    try:
+        compiled = rows.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that matches nothing, e.g. an empty id list
+        if fmt == "csv":
+            yield (",".join(NAMES) + "\r\n").encode()
+        return
+    ids = None
+    if bare.query.where:
+        ids = bare.values("id").query.get_compiler(using=queryset.db).as_sql()
     agg = "string_agg({c}, ';')" if fmt == "csv" else "array_agg({c})"
     through = {
         "countries": (Contract.countries.through._meta.db_table, "country_id"),
@@ -137,7 +144,7 @@ def _postgres_copy(queryset: QuerySet, fmt: str) -> Iterator[bytes]:
         return f'f."{name}"'
 
     def statement(mogrify) -> str:
-        only = f" WHERE x.contract_id IN ({mogrify(*ids)})" if bare.query.where else ""
+        only = f" WHERE x.contract_id IN ({mogrify(*ids)})" if ids else ""
         joins = "".join(
             f" LEFT JOIN (SELECT x.contract_id, {agg.format(c='x.' + column)} AS codes"
             f' FROM "{table}" AS x{only} GROUP BY x.contract_id)'
@@ -199,11 +206,11 @@ def _is_empty(queryset: QuerySet) -> bool:
 
 def stream_contracts_csv(queryset: QuerySet) -> Iterator[bytes]:
     """CSV with a header row; lists of codes are joined with ';'; booleans are true/false."""
-    if _is_empty(queryset):
-        yield (",".join(NAMES) + "\r\n").encode()
-        return
     if _is_postgres(queryset):
         yield from _postgres_copy(queryset, "csv")
+        return
+    if _is_empty(queryset):
+        yield (",".join(NAMES) + "\r\n").encode()
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -219,10 +226,10 @@ def stream_contracts_csv(queryset: QuerySet) -> Iterator[bytes]:
 
 def stream_contracts_ndjson(queryset: QuerySet) -> Iterator[bytes]:
     """One JSON object a line; countries and services as lists; the value as a decimal string."""
-    if _is_empty(queryset):
-        return
     if _is_postgres(queryset):
         yield from _postgres_copy(queryset, "ndjson")
+        return
+    if _is_empty(queryset):
         return
 
     encode = json.JSONEncoder(separators=(",", ":"), default=str).encode

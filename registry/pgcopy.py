@@ -24,8 +24,7 @@ def copy_out(using: str, statement: Callable[[Callable[..., str]], str]) -> Iter
     connection.ensure_connection()
     with transaction.atomic(using=using), ClientCursor(connection.connection) as cursor:
         # JIT compilation costs more than it saves on these plain scans and joins.
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
         with cursor.copy(statement(cursor.mogrify)) as copy:
             yield from coalesced(copy)
 
