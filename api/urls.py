@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .permissions import EVERYONE, SIGNED_IN
-from .views import audit, auth, checks, contracts, oversight, personnel, register, root
+from .views import audit, auth, checks, contracts, me, oversight, personnel, register, root
 
 
 class Router(DefaultRouter):
@@ -43,14 +43,23 @@ OTHER_ENDPOINTS = (
     ("status/", checks.StatusLookupView, "status", None),
     ("audit/verify/", audit.AuditVerifyView, "audit-verify", None),
     ("audit/head/", audit.AuditHeadView, "audit-head", None),
+    ("me/", me.MeView, "me", None),
 )
 ENDPOINTS = tuple(
     (route.rstrip("/"), f"api:{name}", view, roles) for route, view, name, roles in OTHER_ENDPOINTS
 )
 
+
+def _as_view(view):
+    """A view that lists resources (root.ResourceIndex: /me/) is given the router."""
+    if issubclass(view, root.ResourceIndex):
+        return view.as_view(router=router, endpoints=ENDPOINTS)
+    return view.as_view()
+
+
 app_name = "api"
 urlpatterns = [
-    *[path(f"v1/{route}", view.as_view(), name=name) for route, view, name, _ in OTHER_ENDPOINTS],
+    *[path(f"v1/{route}", _as_view(view), name=name) for route, view, name, _ in OTHER_ENDPOINTS],
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split: the init script is served from ?script, so the page needs no inline script (CSP).

@@ -75,27 +75,22 @@ class ApiRootSerializer(serializers.Serializer):
     )
 
 
-class ApiRootView(APIView):
-    """The API's index for the caller's role. `router` lists the resources and `endpoints` the
-    other views: (name, URL name, view class, roles per method or None)."""
+class ResourceIndex(APIView):
+    """A view that works out the resources the caller's role may use. `router` lists the
+    resources and `endpoints` the other views: (name, URL name, view class, roles per method
+    or None); api/urls.py gives both to as_view()."""
 
-    read_roles = EVERYONE
     router: BaseRouter | None = None
     endpoints: tuple = ()
 
     def entries(self):
         if self.router is None:
-            raise ImproperlyConfigured("ApiRootView.as_view() needs the router")
+            raise ImproperlyConfigured(f"{type(self).__name__}.as_view() needs the router")
         for prefix, viewset, basename in self.router.registry:
             yield prefix, f"api:{basename}-list", viewset, None
         yield from self.endpoints
 
-    @extend_schema(
-        responses=ApiRootSerializer,
-        summary="The resources your role may use: name → URL, and the methods it may use",
-    )
-    def get(self, request, *args, **kwargs):
-        role = access.viewer(request.user).role
+    def resources(self, request, role: str) -> dict[str, dict]:
         resources = {}
         for name, url_name, view_class, method_roles in self.entries():
             methods = allowed_methods(view_class, role, method_roles)
@@ -107,4 +102,19 @@ class ApiRootView(APIView):
                 "write": any(m not in SAFE_METHODS for m in methods),
                 "methods": methods,
             }
+        return resources
+
+
+class ApiRootView(ResourceIndex):
+    """The API's index for the caller's role."""
+
+    read_roles = EVERYONE
+
+    @extend_schema(
+        responses=ApiRootSerializer,
+        summary="The resources your role may use: name → URL, and the methods it may use",
+    )
+    def get(self, request, *args, **kwargs):
+        role = access.viewer(request.user).role
+        resources = self.resources(request, role)
         return Response(ApiRootSerializer({"role": role, "resources": resources}).data)
